@@ -1,0 +1,2 @@
+parlo_shader_variant(NAME rms_norm_f32 SOURCE rms_norm.comp DEFINES USE_SUBGROUPS)
+parlo_shader_variant(NAME rms_norm_f32_nosg SOURCE rms_norm.comp)
