@@ -27,9 +27,8 @@ void StreamingDetokenizer::reset(bool atSequenceStart)
 void StreamingDetokenizer::push(TokenId id)
 {
     std::string piece = m_tokenizer.tokenPiece(id, m_options.renderSpecial);
-    if (m_stripPending) {
-        if (piece.empty() || id == m_tokenizer.bos())
-            return;
+    if (m_stripPending && !piece.empty() && id != m_tokenizer.bos()) {
+        // BOS and invisible control tokens come before the first word: keep waiting.
         if (piece.front() == ' ')
             piece.erase(0, 1);
         m_stripPending = false;

@@ -64,8 +64,11 @@ std::string Tokenizer::decode(std::span<const TokenId> ids, const DecodeOptions 
     for (const TokenId id : ids) {
         std::string piece = tokenPiece(id, options.renderSpecial);
         if (stripPending) {
-            if (piece.empty() || id == m->vocab.bos)
+            // BOS and invisible control tokens come before the first word: keep waiting.
+            if (piece.empty() || id == m->vocab.bos) {
+                out += piece;
                 continue;
+            }
             if (piece.front() == ' ')
                 piece.erase(0, 1);
             stripPending = false;
