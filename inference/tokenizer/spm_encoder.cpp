@@ -9,33 +9,9 @@
 namespace parlo {
 
 namespace {
-
 constexpr std::string_view kSpaceMark = "\xE2\x96\x81"; // U+2581, SentencePiece's visible space
-
-struct Symbol
-{
-    int32_t prev;
-    int32_t next;
-    uint32_t start; // byte offset in the escaped text
-    uint32_t length; // 0: merged into its left neighbour
-};
-
-struct Bigram
-{
-    float score;
-    int32_t left;
-    int32_t right;
-    uint32_t length; // combined length when queued, to detect stale entries
-};
-
-struct BigramOrder
-{
-    bool operator()(const Bigram &a, const Bigram &b) const
-    {
-        return a.score < b.score || (a.score == b.score && a.left > b.left);
-    }
-};
-
+using Symbol = SpmSymbol;
+using Bigram = SpmBigram;
 } // namespace
 
 void Tokenizer::Impl::encodeSentencePiece(std::string_view raw, bool prefixSpace, std::vector<TokenId> &out) const
@@ -53,9 +29,35 @@ void Tokenizer::Impl::encodeSentencePiece(std::string_view raw, bool prefixSpace
     if (text.empty())
         return;
 
+    // Cut the text where no token can span two adjacent characters; each segment is merged on
+    // its own, which gives the same result as merging the whole text at once.
     std::vector<Symbol> symbols;
-    symbols.reserve(text.size());
-    for (std::size_t offset = 0; offset < text.size();) {
+    SpmQueue queue;
+    std::size_t segmentStart = 0;
+    uint32_t previousCp = 0;
+    for (std::size_t offset = 0; offset <= text.size();) {
+        tokenizer::DecodedCodepoint c{0, 0};
+        if (offset < text.size())
+            c = tokenizer::decodeUtf8(text, offset);
+        const bool cut = offset == text.size()
+            || (offset > segmentStart && !joinablePairs.contains(uint64_t(previousCp) << 32 | c.cp));
+        if (cut) {
+            encodeSentencePieceSegment(text, segmentStart, offset, symbols, queue, out);
+            segmentStart = offset;
+            if (offset == text.size())
+                break;
+        }
+        previousCp = c.cp;
+        offset += c.length;
+    }
+}
+
+void Tokenizer::Impl::encodeSentencePieceSegment(const std::string &text, std::size_t begin, std::size_t end,
+                                                 std::vector<SpmSymbol> &symbols, SpmQueue &queue,
+                                                 std::vector<TokenId> &out) const
+{
+    symbols.clear();
+    for (std::size_t offset = begin; offset < end;) {
         const uint32_t length = tokenizer::decodeUtf8(text, offset).length;
         const auto index = static_cast<int32_t>(symbols.size());
         symbols.push_back({index - 1, -1, static_cast<uint32_t>(offset), length});
@@ -63,8 +65,9 @@ void Tokenizer::Impl::encodeSentencePiece(std::string_view raw, bool prefixSpace
         if (index > 0)
             symbols[static_cast<std::size_t>(index - 1)].next = index;
     }
+    if (symbols.empty())
+        return;
 
-    std::priority_queue<Bigram, std::vector<Bigram>, BigramOrder> queue;
     const auto tryAdd = [&](int32_t left, int32_t right) {
         if (left < 0 || right < 0)
             return;

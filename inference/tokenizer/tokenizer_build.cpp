@@ -190,6 +190,16 @@ Result<std::unique_ptr<Tokenizer>> Tokenizer::create(Vocabulary vocabulary)
 
     impl->byteToken.fill(kNoToken);
     if (spm) {
+        for (const auto &[text, id] : impl->textToPlainId) {
+            uint64_t previous = 0;
+            for (std::size_t i = 0; i < text.size();) {
+                const tokenizer::DecodedCodepoint c = tokenizer::decodeUtf8(text, i);
+                if (i > 0)
+                    impl->joinablePairs.insert(previous << 32 | c.cp);
+                previous = c.cp;
+                i += c.length;
+            }
+        }
         for (int b = 0; b < 256; ++b) {
             char name[8];
             std::snprintf(name, sizeof name, "<0x%02X>", b);

@@ -5,13 +5,42 @@
 #include "pre_tokenizer.h"
 
 #include <array>
+#include <queue>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace parlo {
+
+// SentencePiece merge state (see spm_encoder.cpp).
+struct SpmSymbol
+{
+    int32_t prev;
+    int32_t next;
+    uint32_t start;  // byte offset in the escaped text
+    uint32_t length; // 0: merged into its left neighbour
+};
+
+struct SpmBigram
+{
+    float score;
+    int32_t left;
+    int32_t right;
+    uint32_t length; // combined length when queued, to detect stale entries
+};
+
+// Highest score first; ties go to the leftmost pair.
+struct SpmBigramOrder
+{
+    bool operator()(const SpmBigram &a, const SpmBigram &b) const
+    {
+        return a.score < b.score || (a.score == b.score && a.left > b.left);
+    }
+};
+using SpmQueue = std::priority_queue<SpmBigram, std::vector<SpmBigram>, SpmBigramOrder>;
 
 struct Tokenizer::Impl
 {
@@ -45,6 +74,11 @@ struct Tokenizer::Impl
     // UNKNOWN with parseSpecial. Longest text first.
     std::vector<TokenId> specialTokens;
 
+    // SentencePiece: pairs of adjacent characters (cp << 32 | next cp) that occur inside some
+    // token. Between characters that never do, no merge can happen, so text is cut there into
+    // independent segments (small merge queues instead of one the size of the text).
+    std::unordered_set<uint64_t> joinablePairs;
+
     std::vector<std::string> pieces; // the bytes each token decodes to (CONTROL/UNKNOWN: empty)
     std::vector<TokenId> endOfGeneration;
 
@@ -56,6 +90,8 @@ struct Tokenizer::Impl
 
     // Encoders for one run of ordinary text (no special tokens in it).
     void encodeSentencePiece(std::string_view text, bool prefixSpace, std::vector<TokenId> &out) const;
+    void encodeSentencePieceSegment(const std::string &text, std::size_t begin, std::size_t end,
+                                    std::vector<SpmSymbol> &symbols, SpmQueue &queue, std::vector<TokenId> &out) const;
     void encodeBpe(std::string_view text, std::vector<TokenId> &out) const;
 };
 
