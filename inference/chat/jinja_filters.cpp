@@ -554,6 +554,8 @@ Value selectOrReject(Interpreter &in, const Value &v, const CallArgs &a, bool lo
         testArgs.named = a.named;
     }
     std::vector<Value> out;
+    if (!truthy(v))
+        return Value::makeList(); // jinja2 skips falsy input (none, empty) instead of iterating it
     for (const Value &item : items(v)) {
         in.tick();
         const Value x = lookupAttr ? attrPath(in, item, attribute) : item;
@@ -572,6 +574,8 @@ Value fRejectattr(Interpreter &in, const Value &v, const CallArgs &a) { return s
 Value fMap(Interpreter &in, const Value &v, const CallArgs &a)
 {
     std::vector<Value> out;
+    if (!truthy(v))
+        return Value::makeList();
     if (const Value *attribute = arg(a, 99, "attribute"); attribute && a.positional.empty()) {
         const Value *def = arg(a, 99, "default");
         for (const Value &item : items(v)) {

@@ -35,12 +35,19 @@ Value noElement(const Value &obj, const Value &key)
     return Value::undefined(objectTypeRepr(obj) + " has no element " + repr(key));
 }
 
-int64_t checkedInt(bool overflow, int64_t v)
+using OverflowOp = bool (*)(int64_t, int64_t, int64_t *);
+
+int64_t checked(OverflowOp op, int64_t x, int64_t y)
 {
-    if (overflow)
+    int64_t r = 0;
+    if (op(x, y, &r))
         fail("integer overflow");
-    return v;
+    return r;
 }
+
+bool addOverflow(int64_t x, int64_t y, int64_t *r) { return __builtin_add_overflow(x, y, r); }
+bool subOverflow(int64_t x, int64_t y, int64_t *r) { return __builtin_sub_overflow(x, y, r); }
+bool mulOverflow(int64_t x, int64_t y, int64_t *r) { return __builtin_mul_overflow(x, y, r); }
 
 int64_t floorDiv(int64_t a, int64_t b)
 {
@@ -230,13 +237,12 @@ Value Interpreter::binary(const std::string &op, const Value &a, const Value &b)
         const bool integral = a.isIntegral() && b.isIntegral();
         const int64_t x = a.asInt(), y = b.asInt();
         const double fx = a.asDouble(), fy = b.asDouble();
-        int64_t r = 0;
         if (op == "+")
-            return integral ? Value::integer(checkedInt(__builtin_add_overflow(x, y, &r), r)) : Value::number(fx + fy);
+            return integral ? Value::integer(checked(addOverflow, x, y)) : Value::number(fx + fy);
         if (op == "-")
-            return integral ? Value::integer(checkedInt(__builtin_sub_overflow(x, y, &r), r)) : Value::number(fx - fy);
+            return integral ? Value::integer(checked(subOverflow, x, y)) : Value::number(fx - fy);
         if (op == "*")
-            return integral ? Value::integer(checkedInt(__builtin_mul_overflow(x, y, &r), r)) : Value::number(fx * fy);
+            return integral ? Value::integer(checked(mulOverflow, x, y)) : Value::number(fx * fy);
         if (op == "/") {
             if (fy == 0)
                 fail("division by zero");
@@ -270,10 +276,10 @@ Value Interpreter::binary(const std::string &op, const Value &a, const Value &b)
                 int64_t result = 1, base = x, e = y;
                 while (e > 0) {
                     if (e & 1)
-                        result = checkedInt(__builtin_mul_overflow(result, base, &result), result);
+                        result = checked(mulOverflow, result, base);
                     e >>= 1;
                     if (e > 0)
-                        base = checkedInt(__builtin_mul_overflow(base, base, &base), base);
+                        base = checked(mulOverflow, base, base);
                 }
                 return Value::integer(result);
             }
