@@ -17,7 +17,7 @@ struct RenderLimits
     size_t maxOutputBytes = 16u << 20;    // also bounds every string a template builds
     uint64_t maxSteps = 5'000'000;        // statements and loop iterations together
     int maxCallDepth = 100;               // macro recursion
-    size_t maxCollectionSize = 1'000'000; // lists made by range(), '*' or filters
+    size_t maxCollectionSize = 200'000;  // lists made by range(), '*' or filters
 };
 
 struct Frame

@@ -82,7 +82,7 @@ private:
     // Cached line/column computation.
     size_t m_posCache = 0;
     int m_lineCache = 1;
-    size_t m_lineStartCache = 0;
+    int m_columnCache = 1;
 
     [[noreturn]] void error(const std::string &message, size_t at)
     {
@@ -91,22 +91,25 @@ private:
         throw JinjaError{message, t.line, t.column};
     }
 
+    // Positions are computed incrementally (tokens arrive in order), so long lines stay linear.
     void setPosition(Token &t, size_t at)
     {
         if (at < m_posCache) {
             m_posCache = 0;
             m_lineCache = 1;
-            m_lineStartCache = 0;
+            m_columnCache = 1;
         }
         for (size_t k = m_posCache; k < at && k < m_src.size(); ++k) {
             if (m_src[k] == '\n') {
                 ++m_lineCache;
-                m_lineStartCache = k + 1;
+                m_columnCache = 1;
+            } else if ((uint8_t(m_src[k]) & 0xC0) != 0x80) {
+                ++m_columnCache;
             }
         }
         m_posCache = at;
         t.line = m_lineCache;
-        t.column = int(py::length(std::string_view(m_src).substr(m_lineStartCache, at - m_lineStartCache))) + 1;
+        t.column = m_columnCache;
     }
 
     static std::string rstripPython(const std::string &text)
