@@ -27,7 +27,7 @@ ChatService::~ChatService()
 {
     // Stop whatever runs so the thread can finish promptly.
     m_worker->requestStop(m_nextRequest - 1);
-    m_worker->requestCancelLoad();
+    m_worker->requestCancelLoad(m_lastLoad);
     m_thread.quit();
     m_thread.wait();
 }
@@ -36,11 +36,12 @@ void ChatService::loadModel(const QString &path, const SamplingSettings &setting
 {
     // A load queued behind a generation should not wait for the whole answer.
     m_worker->requestStop(m_nextRequest - 1);
-    QMetaObject::invokeMethod(m_worker, "loadModel", Qt::QueuedConnection, Q_ARG(QString, path),
+    QMetaObject::invokeMethod(m_worker, "loadModel", Qt::QueuedConnection, Q_ARG(quint64, ++m_lastLoad),
+                              Q_ARG(QString, path),
                               Q_ARG(parlo::app::SamplingSettings, settings));
 }
 
-void ChatService::cancelLoad() { m_worker->requestCancelLoad(); }
+void ChatService::cancelLoad() { m_worker->requestCancelLoad(m_lastLoad); }
 
 void ChatService::unloadModel() { QMetaObject::invokeMethod(m_worker, "unloadModel", Qt::QueuedConnection); }
 

@@ -36,6 +36,7 @@ private:
     QThread m_thread;
     ChatWorker *m_worker = nullptr; // lives on m_thread, deleted when it finishes
     quint64 m_nextRequest = 1;
+    quint64 m_lastLoad = 0;
 };
 
 } // namespace parlo::app

@@ -31,13 +31,12 @@ ChatWorker::ChatWorker(std::unique_ptr<InferenceEngine> engine) : m_engine(std::
 
 ChatWorker::~ChatWorker() = default;
 
-void ChatWorker::loadModel(const QString &path, const SamplingSettings &settings)
+void ChatWorker::loadModel(quint64 loadId, const QString &path, const SamplingSettings &settings)
 {
-    m_cancelLoad.store(false);
     m_engine->unload();
-    auto result = m_engine->load(path.toStdString(), settings, [this](float fraction) {
+    auto result = m_engine->load(path.toStdString(), settings, [this, loadId](float fraction) {
         emit loadProgress(fraction);
-        return !m_cancelLoad.load();
+        return m_cancelThrough.load() < loadId;
     });
     if (result)
         emit modelLoaded(path, result.value());

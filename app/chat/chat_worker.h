@@ -26,10 +26,11 @@ public:
     // Thread-safe: may be called from any thread.
     // Stops every generation whose id is <= throughRequest, including ones still queued.
     void requestStop(quint64 throughRequest) { m_stopThrough.store(throughRequest); }
-    void requestCancelLoad() { m_cancelLoad.store(true); }
+    // Cancels every load whose id is <= throughLoad, including ones still queued.
+    void requestCancelLoad(quint64 throughLoad) { m_cancelThrough.store(throughLoad); }
 
 public slots:
-    void loadModel(const QString &path, const parlo::app::SamplingSettings &settings);
+    void loadModel(quint64 loadId, const QString &path, const parlo::app::SamplingSettings &settings);
     void unloadModel();
     void generate(quint64 requestId, const QList<parlo::app::ChatTurn> &conversation,
                   const parlo::app::SamplingSettings &settings);
@@ -45,7 +46,7 @@ signals:
 private:
     std::unique_ptr<InferenceEngine> m_engine;
     std::atomic<quint64> m_stopThrough{0};
-    std::atomic<bool> m_cancelLoad{false};
+    std::atomic<quint64> m_cancelThrough{0};
 };
 
 // Splits off the longest prefix of `bytes` that ends on a UTF-8 character boundary; the rest

@@ -29,6 +29,7 @@ struct ModelFileInfo
     int contextLength = 0; // <arch>.context_length
     QString source;
     QString error;         // why the file cannot be used; empty when it can
+    bool hasMetadata = false; // read through the GGUF reader (else guessed from the file name)
 };
 
 // Parlo's own models folder. Does not create it.

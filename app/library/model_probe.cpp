@@ -61,6 +61,7 @@ ModelFileInfo probeModelFile(const QString &path, const QString &source)
         return info;
     }
     const gguf::File &gguf = *opened.value();
+    info.hasMetadata = true;
     if (auto name = gguf.getString("general.name"); name && !name->empty())
         info.name = QString::fromUtf8(name->data(), qsizetype(name->size()));
     const std::string arch(gguf.architecture());

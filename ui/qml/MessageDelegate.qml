@@ -143,6 +143,7 @@ Item {
             }
             ToolButton {
                 objectName: "regenerateButton"
+                readonly property int answerRow: root.index
                 visible: !root.isUser
                 text: qsTr("Regenerate")
                 font.pixelSize: 12
