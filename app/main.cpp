@@ -1,4 +1,7 @@
 // parlo: the desktop app. Loads the QML module "Parlo".
+#include "app_context.h"
+#include "demo_profile.h"
+#include "screenshot.h"
 #include "core/log_bridge.h"
 #include "parlo/version.h"
 
@@ -28,12 +31,29 @@ int main(int argc, char **argv)
     // For tests and screenshots: quit this many milliseconds after the first frame.
     const QCommandLineOption quitAfter("quit-after-first-frame", "Quit N ms after the first frame is shown.", "ms");
     parser.addOption(quitAfter);
+    const QCommandLineOption modelOption("model", "Load this GGUF model at start.", "path");
+    parser.addOption(modelOption);
+    const QCommandLineOption demoOption("demo", "Start with demo conversations (screenshots, trying the UI).");
+    parser.addOption(demoOption);
+    const QCommandLineOption themeOption("theme", "Use this theme: system, light or dark.", "theme");
+    parser.addOption(themeOption);
+    const QCommandLineOption screenshotOption("screenshot", "Save the window as PNG once the model is loaded, then quit.",
+                                              "file");
+    parser.addOption(screenshotOption);
     parser.process(app);
 
     if (QQuickStyle::name().isEmpty())
         QQuickStyle::setStyle("Basic");
 
+    parlo::ui::AppContext context(parlo::ui::AppContext::optionsFromEnvironment());
+    if (parser.isSet(themeOption))
+        context.settings()->setTheme(parser.value(themeOption));
+    if (parser.isSet(demoOption))
+        context.chat()->openConversation(parlo::ui::seedDemoConversations(*context.repository()));
+    if (parser.isSet(modelOption))
+        context.models()->load(parser.value(modelOption));
     QQmlApplicationEngine engine;
+    engine.setInitialProperties(context.initialProperties());
     QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
                      [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
     engine.load(QUrl(QStringLiteral("qrc:/Parlo/Main.qml")));
@@ -47,6 +67,10 @@ int main(int argc, char **argv)
                              [delay] { QTimer::singleShot(delay, qApp, &QCoreApplication::quit); },
                              Qt::SingleShotConnection);
         }
+    }
+    if (parser.isSet(screenshotOption)) {
+        auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().first());
+        parlo::ui::saveScreenshotWhenReady(window, context.models(), parser.value(screenshotOption));
     }
     return app.exec();
 }

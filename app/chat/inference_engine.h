@@ -1,0 +1,78 @@
+// The seam between the chat worker and whatever produces tokens. The worker only ever talks to
+// this interface, so the UI can run on FakeEngine (tests, screenshots, the mock build) and on
+// the real engine (RealEngine, once parlo/engine.h lands) without knowing which.
+//
+// All calls happen on the worker thread; implementations need not be thread-safe, except that
+// the callbacks' return values are how a caller on another thread asks them to stop.
+#pragma once
+
+#include "parlo/result.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parlo::app {
+
+struct ChatTurn
+{
+    enum class Role { System, User, Assistant };
+    Role role = Role::User;
+    std::string content;
+};
+
+struct SamplingSettings
+{
+    double temperature = 0.7;
+    int topK = 40;
+    double topP = 0.95;
+    double minP = 0.05;
+    double repeatPenalty = 1.1;
+    int64_t seed = -1; // -1: a fresh seed per answer
+    int maxTokens = 512;
+    int contextLength = 2048;
+};
+
+struct LoadedModelInfo
+{
+    std::string name;
+    std::string architecture;
+    int contextLength = 0;   // what the session was created with
+    std::string deviceName;  // "CPU", "llvmpipe (Vulkan)" …
+    std::string deviceReason; // why this device; always set
+};
+
+struct GenerationStats
+{
+    int promptTokens = 0;
+    int generatedTokens = 0;
+    double timeToFirstTokenMs = 0.0;
+    double tokensPerSecond = 0.0;
+    bool stopped = false;      // the caller asked to stop
+    bool contextFull = false;  // stopped because the context window is full
+    int contextUsed = 0;       // tokens in the context after this answer
+};
+
+// Returns false to cancel the load.
+using LoadProgress = std::function<bool(float fraction)>;
+// Receives each detokenized piece (UTF-8); returns false to stop generating.
+using PieceSink = std::function<bool(std::string_view piece)>;
+
+class InferenceEngine
+{
+public:
+    virtual ~InferenceEngine() = default;
+
+    virtual Result<LoadedModelInfo> load(const std::string &path, const SamplingSettings &settings,
+                                         const LoadProgress &progress) = 0;
+    virtual void unload() = 0;
+    virtual bool isLoaded() const = 0;
+
+    // Answers the last user turn of `conversation`.
+    virtual Result<GenerationStats> generate(const std::vector<ChatTurn> &conversation,
+                                             const SamplingSettings &settings, const PieceSink &sink) = 0;
+};
+
+} // namespace parlo::app

@@ -1,0 +1,233 @@
+// Drives the real QML window in-process, offscreen, with the keyboard where a user would:
+// pick stories260K in the model picker, type and send, watch the answer stream into the view
+// (with a highlighted code block) and persist, stop with Esc and regenerate, start a new chat
+// with Ctrl+N, switch back, and find the first message with Ctrl+K search.
+#include "app_context.h"
+#include "test_data.h"
+
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+#include <QtQml/qqmlextensionplugin.h>
+#include <QtTest>
+
+Q_IMPORT_QML_PLUGIN(ParloPlugin)
+
+using namespace parlo::ui;
+
+class TestGuiChat : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<AppContext> m_app;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QQuickWindow *m_window = nullptr;
+    QString m_modelPath;
+
+    template<typename T = QQuickItem>
+    T *item(const char *name)
+    {
+        return m_window->findChild<T *>(QString::fromLatin1(name));
+    }
+
+    // Any visible text item in the window whose text contains `needle` (the visual tree:
+    // delegates made by views and loaders are not QObject children of the window).
+    bool windowShows(const QString &needle)
+    {
+        QList<QQuickItem *> stack = {m_window->contentItem()};
+        while (!stack.isEmpty()) {
+            QQuickItem *i = stack.takeLast();
+            if (!i->isVisible())
+                continue;
+            const QVariant text = i->property("text");
+            if (text.isValid() && text.toString().contains(needle))
+                return true;
+            stack.append(i->childItems());
+        }
+        return false;
+    }
+
+    QList<QObject *> allObjects()
+    {
+        QList<QObject *> result;
+        QList<QQuickItem *> stack = {m_window->contentItem()};
+        while (!stack.isEmpty()) {
+            QQuickItem *i = stack.takeLast();
+            result.append(i);
+            result.append(i->findChildren<QObject *>(QString(), Qt::FindDirectChildrenOnly));
+            stack.append(i->childItems());
+        }
+        return result;
+    }
+
+    void typeText(const QString &text)
+    {
+        // QTest::keyClicks exists only for widgets.
+        for (QChar c : text)
+            QTest::keyClick(m_window, c.toLatin1());
+    }
+
+    void typeAndSend(const QString &text)
+    {
+        QQuickItem *input = item("composerInput");
+        QVERIFY(input);
+        QTRY_VERIFY(input->isEnabled());
+        input->forceActiveFocus();
+        typeText(text);
+        QTest::keyClick(m_window, Qt::Key_Return);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        PARLO_REQUIRE_TEST_FILE(model, "models/stories260K-F32.gguf");
+        QVERIFY(m_dir.isValid());
+        QDir(m_dir.path()).mkpath("models");
+        m_modelPath = m_dir.filePath("models/stories260K-F32.gguf");
+        QVERIFY(QFile::link(model, m_modelPath));
+        m_settings = std::make_unique<QSettings>(m_dir.filePath("parlo.ini"), QSettings::IniFormat);
+        m_settings->setValue("modelFolders", QStringList{m_dir.filePath("models")});
+        m_settings->setValue("theme", "light");
+        AppOptions options;
+        options.settings = m_settings.get();
+        options.fakePieceDelayMs = 5;
+        m_app = std::make_unique<AppContext>(options);
+
+        QQuickStyle::setStyle("Basic");
+        m_engine = std::make_unique<QQmlApplicationEngine>();
+        m_engine->setInitialProperties(m_app->initialProperties());
+        m_engine->load(QUrl(QStringLiteral("qrc:/Parlo/Main.qml")));
+        QCOMPARE(m_engine->rootObjects().size(), 1);
+        m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+        QVERIFY(m_window);
+        m_window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    }
+
+    void cleanupTestCase()
+    {
+        m_engine.reset();
+        m_app.reset();
+    }
+
+    void composerWaitsForAModel()
+    {
+        QQuickItem *input = item("composerInput");
+        QVERIFY(input);
+        QVERIFY(!input->isEnabled());
+        QVERIFY(windowShows(QStringLiteral("Choose a model at the top")));
+    }
+
+    void pickTheModel()
+    {
+        ModelController *models = m_app->models();
+        QTRY_VERIFY_WITH_TIMEOUT(models->models()->rowOfPath(m_modelPath) >= 0, 20000);
+        QQuickItem *picker = item("modelPicker");
+        QVERIFY(picker);
+        QMetaObject::invokeMethod(picker, "choose", Q_ARG(QVariant, models->models()->rowOfPath(m_modelPath)));
+        QTRY_VERIFY_WITH_TIMEOUT(models->modelLoaded(), 20000);
+        QTRY_VERIFY(windowShows(QStringLiteral("stories260K-F32")));
+    }
+
+    void sendAndSeeItStream()
+    {
+        typeAndSend(QStringLiteral("Tell me about zebras"));
+        ChatController *chat = m_app->chat();
+        QTRY_VERIFY(chat->generating());
+        // Part of the answer is on screen while it is still streaming.
+        QTRY_VERIFY_WITH_TIMEOUT(windowShows(QStringLiteral("About your message")), 10000);
+        QVERIFY(chat->generating());
+        QTRY_VERIFY_WITH_TIMEOUT(!chat->generating(), 20000);
+        QVERIFY(windowShows(QStringLiteral("That is all for now.")));
+        QVERIFY(windowShows(QStringLiteral("std::cout")));
+        // Persisted in the store, with the model that wrote it.
+        const auto stored = m_app->repository()->messages(chat->currentConversationId());
+        QCOMPARE(stored.size(), 2);
+        QVERIFY(stored[1].content.endsWith(QStringLiteral("That is all for now.")));
+        QCOMPARE(stored[1].model, QStringLiteral("stories260K-F32"));
+        // The composer was cleared after sending.
+        QCOMPARE(item("composerInput")->property("text").toString(), QString());
+    }
+
+    void codeBlockIsHighlighted()
+    {
+        QObject *highlighter = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                     for (QObject *o : allObjects())
+                                         if (o->inherits("parlo::ui::CodeBlockHighlighter")
+                                             && o->property("spanCount").toInt() > 0)
+                                             highlighter = o;
+                                     return highlighter != nullptr;
+                                 }()),
+                                 20000);
+        QCOMPARE(highlighter->property("definition").toString(), QStringLiteral("C++"));
+    }
+
+    void stopWithEscThenRegenerate()
+    {
+        ChatController *chat = m_app->chat();
+        typeAndSend(QStringLiteral("A second question"));
+        QTRY_VERIFY(chat->generating());
+        QTRY_VERIFY_WITH_TIMEOUT(chat->messages()->contentAt(3).size() > 20, 10000);
+        QTest::keyClick(m_window, Qt::Key_Escape);
+        QTRY_VERIFY_WITH_TIMEOUT(!chat->generating(), 10000);
+        QVERIFY(!chat->messages()->contentAt(3).endsWith(QStringLiteral("That is all for now.")));
+        QTRY_VERIFY(windowShows(QStringLiteral("stopped")));
+
+        QQuickItem *regenerate = nullptr;
+        QTRY_VERIFY(([&] {
+            for (QObject *o : allObjects()) {
+                auto *i = qobject_cast<QQuickItem *>(o);
+                if (i && i->objectName() == QLatin1String("regenerateButton") && i->isVisible() && i->isEnabled()
+                    && i->property("answerRow").toInt() == 3)
+                    regenerate = i;
+            }
+            return regenerate != nullptr;
+        }()));
+        QMetaObject::invokeMethod(regenerate, "clicked");
+        QTRY_VERIFY(chat->generating());
+        QTRY_VERIFY_WITH_TIMEOUT(!chat->generating(), 20000);
+        QCOMPARE(chat->messages()->rowAt(3).siblingCount, 2);
+        QTRY_VERIFY(windowShows(QStringLiteral("2/2")));
+        QVERIFY(chat->messages()->contentAt(3).endsWith(QStringLiteral("That is all for now.")));
+    }
+
+    void newChatAndSwitchBack()
+    {
+        ChatController *chat = m_app->chat();
+        const qint64 first = chat->currentConversationId();
+        QTest::keyClick(m_window, Qt::Key_N, Qt::ControlModifier);
+        QTRY_COMPARE(chat->currentConversationId(), 0);
+        QCOMPARE(chat->messages()->rowCount(), 0);
+        typeAndSend(QStringLiteral("Something about giraffes"));
+        QTRY_VERIFY_WITH_TIMEOUT(!chat->generating() && chat->messages()->rowCount() == 2, 20000);
+        QVERIFY(chat->currentConversationId() != first);
+        QCOMPARE(item("conversationList")->property("count").toInt(), 2);
+
+        chat->openConversation(first);
+        QTRY_VERIFY(windowShows(QStringLiteral("Tell me about zebras")));
+        QCOMPARE(chat->messages()->contentAt(0), QStringLiteral("Tell me about zebras"));
+    }
+
+    void searchFindsTheMessage()
+    {
+        ChatController *chat = m_app->chat();
+        chat->newChat();
+        QTest::keyClick(m_window, Qt::Key_K, Qt::ControlModifier);
+        QQuickItem *search = item("searchField");
+        QTRY_VERIFY(search->hasActiveFocus());
+        typeText(QStringLiteral("zebras"));
+        QTRY_VERIFY(chat->searchResults()->rowCount() >= 1);
+        QTRY_VERIFY(item("searchResults")->isVisible());
+        QTest::keyClick(m_window, Qt::Key_Return);
+        QTRY_VERIFY(chat->currentConversationId() != 0);
+        QTRY_VERIFY(windowShows(QStringLiteral("Tell me about zebras")));
+    }
+};
+
+QTEST_MAIN(TestGuiChat)
+#include "test_gui_chat.moc"

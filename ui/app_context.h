@@ -1,0 +1,50 @@
+// Everything the window needs, wired together: settings, conversation store, chat worker,
+// controllers. main.cpp and the GUI test build the app the same way through this class.
+#pragma once
+
+#include "chat/chat_service.h"
+#include "chat/conversation_repository.h"
+#include "controllers/app_settings.h"
+#include "controllers/chat_controller.h"
+#include "controllers/model_controller.h"
+
+#include <QVariantMap>
+
+#include <memory>
+
+namespace parlo::ui {
+
+struct AppOptions
+{
+    // Use the canned-answer engine (the mock build); otherwise the real engine when built in.
+    bool fakeEngine = true;
+    int fakePieceDelayMs = 15;
+    QSettings *settings = nullptr; // defaults to the user's settings
+};
+
+class AppContext
+{
+public:
+    explicit AppContext(const AppOptions &options);
+    ~AppContext();
+
+    // For QQmlApplicationEngine::setInitialProperties: Main.qml's required properties.
+    QVariantMap initialProperties();
+
+    AppSettings *settings() { return m_settings.get(); }
+    ModelController *models() { return m_models.get(); }
+    ChatController *chat() { return m_chat.get(); }
+    app::ConversationRepository *repository() { return m_repository.get(); }
+
+    // AppOptions from the environment: PARLO_FAKE_ENGINE, PARLO_FAKE_DELAY_MS.
+    static AppOptions optionsFromEnvironment();
+
+private:
+    std::unique_ptr<AppSettings> m_settings;
+    std::unique_ptr<app::ConversationRepository> m_repository;
+    std::unique_ptr<app::ChatService> m_service;
+    std::unique_ptr<ModelController> m_models;
+    std::unique_ptr<ChatController> m_chat;
+};
+
+} // namespace parlo::ui
