@@ -39,6 +39,24 @@ private slots:
         }
     }
 
+    void validationMessagesAreCounted()
+    {
+        // Proves the guard the other tests rely on: a real API misuse must be seen.
+        PARLO_REQUIRE_VULKAN(context);
+        QVERIFY(context->instance().validationEnabled());
+        VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+        info.size = 0; // VUID-VkBufferCreateInfo-size-00912: size must be greater than 0
+        info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+        VkBuffer buffer = VK_NULL_HANDLE;
+        const VkResult result = context->api().vkCreateBuffer(context->device(), &info, nullptr, &buffer);
+        if (result == VK_SUCCESS && buffer != VK_NULL_HANDLE)
+            context->api().vkDestroyBuffer(context->device(), buffer, nullptr);
+        QVERIFY(context->instance().validationMessageCount() > 0);
+        QString problem;
+        QVERIFY(!test::validationClean(*context, problem));
+        QVERIFY(problem.contains("00912") || problem.contains("size"));
+    }
+
     void unknownVariantIsAnError()
     {
         PARLO_REQUIRE_VULKAN(context);
