@@ -104,6 +104,9 @@ public:
 
     virtual std::string name() const = 0;
     virtual unsigned threadCount() const { return 1; }
+    // The first failure of an enqueued op or transfer (a GPU backend: device lost, out of
+    // device memory). Sticky; ops after it do nothing and read() yields zeros. Check after read().
+    virtual Result<void> status() const { return {}; }
 
     // Buffers and transfers.
     virtual Result<std::unique_ptr<BackendBuffer>> createBuffer(TensorType type, size_t count) = 0;
