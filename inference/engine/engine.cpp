@@ -164,6 +164,7 @@ Result<std::unique_ptr<Engine>> Engine::load(const std::string &path, const Load
     desc.fileBytes = d.model->file().fileSize();
     desc.weightBytes = d.model->weightBytes();
     desc.kvCacheBytes = d.transformer->kvCacheBytes();
+    desc.decodeBytesPerToken = d.model->decodeBytesPerToken();
     desc.weightTypes = describeTypes(d.model->file());
     desc.kvType = d.transformer->kvType();
     desc.bos_id = hp.bos_id;
@@ -283,10 +284,11 @@ Result<GenerateStats> Engine::generate(const GenerateRequest &request, const Pie
             stats.stopReason = StopReason::Cancelled;
             break;
         }
-        const int32_t token = d.transformer ? sampler.sample(logits) : -1;
+        const int32_t token = sampler.sample(logits);
         if (i == 0)
             stats.timeToFirstTokenMs = msSince(start);
-        const bool endOfText = token == d.description.eos_id || token == d.description.eot_id;
+        const bool endOfText = d.codec ? d.codec->isEndOfGeneration(token)
+                                       : token == d.description.eos_id || token == d.description.eot_id;
         if (endOfText && !request.ignoreEos) {
             stats.stopReason = StopReason::EndOfText;
             break;

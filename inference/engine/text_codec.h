@@ -23,6 +23,8 @@ public:
     // Streaming: the text completed by `token`, given everything fed since resetStream().
     virtual std::string piece(int32_t token) = 0;
     virtual void resetStream() = 0;
+    // EOS, EOT and the vocabulary's other end-of-turn tokens.
+    virtual bool isEndOfGeneration(int32_t token) const = 0;
 };
 
 // The codec for the model's vocabulary, or an error saying why there is none.

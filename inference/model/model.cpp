@@ -115,6 +115,21 @@ uint64_t Model::weightBytes() const
     return total;
 }
 
+uint64_t Model::decodeBytesPerToken() const
+{
+    auto bytes = [](const Weight &w) { return w.valid() ? w.view.n_rows * w.view.rowBytes : 0; };
+    uint64_t total = m_weights.tok_embd.view.rowBytes + bytes(m_weights.output_norm) + bytes(m_weights.output);
+    const double expertShare = m_hparams.n_expert ? double(m_hparams.n_expert_used) / m_hparams.n_expert : 0.0;
+    for (const LayerWeights &l : m_weights.layers) {
+        for (const Weight *w : {&l.attn_norm, &l.wq, &l.wk, &l.wv, &l.wo, &l.ffn_norm, &l.ffn_gate, &l.ffn_up, &l.ffn_down,
+                                &l.ffn_gate_inp})
+            total += bytes(*w);
+        for (const Weight *w : {&l.ffn_gate_exps, &l.ffn_up_exps, &l.ffn_down_exps})
+            total += uint64_t(double(bytes(*w)) * expertShare);
+    }
+    return total;
+}
+
 Result<void> Model::checkFileUnchanged() const
 {
     if (!m_identity.known)

@@ -56,6 +56,9 @@ public:
     // Every weight, for a backend to prepare (upload) them.
     std::vector<Weight *> allWeights();
     uint64_t weightBytes() const;
+    // Weight bytes one decode step reads: every matrix once, one embedding row, and of the
+    // merged expert tensors only the share of the experts used.
+    uint64_t decodeBytesPerToken() const;
 
     // An error when the file on disk is no longer the one that was mapped (size, modification
     // time or inode changed, or it was deleted).

@@ -50,6 +50,7 @@ struct ModelDescription
     uint64_t fileBytes = 0;
     uint64_t weightBytes = 0;
     uint64_t kvCacheBytes = 0;
+    uint64_t decodeBytesPerToken = 0; // weight bytes one decode step reads (used experts only)
     std::string weightTypes;   // "Q4_K ×96, Q6_K ×17, F32 ×65"
     TensorType kvType = TensorType::F16;
     int32_t bos_id = -1;

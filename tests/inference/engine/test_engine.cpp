@@ -235,13 +235,28 @@ private slots:
         QCOMPARE(s->generatedTokens, 3u);
         QVERIFY(s->timeToFirstTokenMs > 0);
         QVERIFY(s->prefillTokensPerSecond > 0 && s->decodeTokensPerSecond > 0);
-        // Greedy from BOS reaches EOS (id 2) within 400 tokens; it is not emitted.
-        GenerateRequest untilEos = request({turn({1})}, 400);
-        untilEos.ignoreEos = false;
-        auto eos = (*e)->generate(untilEos, {});
+        // stories260K never emits its EOS; a copy whose EOS is the greedy run's 6th token
+        // must stop there without emitting it.
+        const std::vector<int32_t> prompt{1, 403, 407, 261, 378};
+        GenerateRequest plain = request({turn(prompt)}, 10);
+        (*e)->reset();
+        auto run = (*e)->generate(plain, {});
+        QVERIFY(run.ok() && run->tokens.size() == 10);
+        const int32_t fakeEos = run->tokens[5];
+        const int firstAt = int(std::find(run->tokens.begin(), run->tokens.end(), fakeEos) - run->tokens.begin());
+        QTemporaryDir dir;
+        const QString copy = dir.filePath("eos.gguf");
+        QVERIFY(rewrite(path, copy, [&](gguf::Writer &w) { w.setUInt32("tokenizer.ggml.eos_token_id", uint32_t(fakeEos)); }));
+        auto withEos = Engine::load(copy.toStdString(), cpuOptions(256));
+        QVERIFY(withEos.ok());
+        plain.ignoreEos = false;
+        auto eos = (*withEos)->generate(plain, {});
         QVERIFY(eos.ok());
         QCOMPARE(eos->stopReason, StopReason::EndOfText);
-        QVERIFY(std::find(eos->tokens.begin(), eos->tokens.end(), 2) == eos->tokens.end());
+        QCOMPARE(int(eos->generatedTokens), firstAt);
+        plain.ignoreEos = true;
+        auto past = (*withEos)->generate(plain, {});
+        QCOMPARE(past->tokens, run->tokens);
     }
 
     void modelFileChangedOrDeletedWhileMapped()
