@@ -22,7 +22,20 @@ std::byte *raw(BufferView v)
     return static_cast<std::byte *>(static_cast<CpuBuffer *>(v.buffer)->data()) + v.offset * elementBytes;
 }
 
+// Below this many multiply-adds (or element updates) an op runs on the calling thread: waking
+// workers costs more than the work, and much more when the machine is oversubscribed.
+constexpr size_t k_minParallelWork = 1 << 15;
+
 } // namespace
+
+template<typename F>
+void CpuBackend::parallel(size_t work, F &&fn)
+{
+    if (work < k_minParallelWork || m_pool.size() == 1)
+        fn(0u, 1u);
+    else
+        m_pool.run(fn);
+}
 
 void CpuBuffer::Free::operator()(void *p) const { std::free(p); }
 
@@ -111,7 +124,7 @@ void CpuBackend::rmsNorm(BufferView x, const Weight *weight, BufferView y, float
     std::span<const float> wspan;
     if (weight && weight->valid())
         wspan = {reinterpret_cast<const float *>(weight->view.data), size_t(weight->view.n_cols)};
-    m_pool.run([&](unsigned ith, unsigned nth) {
+    parallel(x.elements(), [&](unsigned ith, unsigned nth) {
         size_t b, e;
         ThreadPool::split(x.ne1, ith, nth, b, e);
         if (b < e)
@@ -124,7 +137,7 @@ void CpuBackend::matmul(const Weight &w, BufferView x, BufferView y)
     const float *xp = f32(x);
     float *yp = f32(y);
     const size_t n_rows = w.view.n_rows;
-    m_pool.run([&](unsigned ith, unsigned nth) {
+    parallel(n_rows * w.view.n_cols * x.ne1, [&](unsigned ith, unsigned nth) {
         size_t b, e;
         ThreadPool::split(n_rows, ith, nth, b, e);
         matmulRows(w.view, b, e, xp, x.ne0, x.ne1, yp, y.ne0, m_scratch[ith]);
@@ -147,7 +160,7 @@ void CpuBackend::matmulExperts(const Weight &w, uint32_t rowsPerExpert, BufferVi
         if (e >= 0 && uint32_t(e) < n_expert)
             slotsOf[e].push_back(s);
     }
-    m_pool.run([&](unsigned ith, unsigned nth) {
+    parallel(size_t(rowsPerExpert) * w.view.n_cols * ids.elements(), [&](unsigned ith, unsigned nth) {
         size_t b, e;
         ThreadPool::split(rowsPerExpert, ith, nth, b, e);
         for (uint32_t ex = 0; ex < n_expert; ++ex) {
@@ -168,7 +181,7 @@ void CpuBackend::rope(BufferView x, uint32_t head_dim, BufferView positions, con
                                ? reinterpret_cast<const float *>(params.freqFactors->view.data)
                                : nullptr;
     const uint32_t n_head = x.ne0 / head_dim;
-    m_pool.run([&](unsigned ith, unsigned nth) {
+    parallel(x.elements() * 8, [&](unsigned ith, unsigned nth) {
         size_t b, e;
         ThreadPool::split(x.ne1, ith, nth, b, e);
         if (b < e)
@@ -201,7 +214,7 @@ void CpuBackend::attention(BufferView q, BufferView kCache, BufferView vCache, B
     const uint32_t n_tokens = q.ne1;
     const uint32_t group = p.n_head / p.n_head_kv;
     const size_t jobs = size_t(n_tokens) * p.n_head;
-    m_pool.run([&](unsigned ith, unsigned nth) {
+    parallel(jobs * (p.pos0 + n_tokens) * p.head_dim * 2, [&](unsigned ith, unsigned nth) {
         size_t b, e;
         ThreadPool::split(jobs, ith, nth, b, e);
         std::vector<float> &scratch = m_scratch[ith];
@@ -221,7 +234,7 @@ void CpuBackend::swiglu(BufferView gate, BufferView up, BufferView out)
 {
     const float *g = f32(gate), *u = f32(up);
     float *o = f32(out);
-    m_pool.run([&](unsigned ith, unsigned nth) {
+    parallel(out.elements() * 8, [&](unsigned ith, unsigned nth) {
         size_t b, e;
         ThreadPool::split(out.elements(), ith, nth, b, e);
         if (b < e)

@@ -51,6 +51,9 @@ public:
     void moeCombine(BufferView expertOut, BufferView weights, BufferView out) override;
 
 private:
+    template<typename F>
+    void parallel(size_t work, F &&fn);
+
     ThreadPool m_pool;
     std::vector<std::vector<float>> m_scratch; // one per thread
 };

@@ -1,22 +1,13 @@
 #include "cpu_matmul.h"
 
 #include "cpu_simd.h"
+#include "core/quant/dequantize.h"
 
 #include <cstring>
 
 namespace parlo::cpu {
 
-bool weightTypeSupported(TensorType type)
-{
-    switch (type) {
-    case TensorType::F32:
-    case TensorType::F16:
-    case TensorType::BF16:
-        return true;
-    default:
-        return false;
-    }
-}
+bool weightTypeSupported(TensorType type) { return quant::canDequantize(type); }
 
 bool dequantizeRowTo(TensorType type, const std::byte *src, float *dst, size_t n)
 {
@@ -35,8 +26,13 @@ bool dequantizeRowTo(TensorType type, const std::byte *src, float *dst, size_t n
             std::memcpy(dst + i, &bits, 4);
         }
         return true;
-    default:
-        return false;
+    default: {
+        const auto info = tensorTypeInfo(type);
+        if (!info)
+            return false;
+        const size_t bytes = n / info->blockSize * info->bytesPerBlock;
+        return quant::dequantizeRow(type, {src, bytes}, {dst, n}).ok();
+    }
     }
 }
 

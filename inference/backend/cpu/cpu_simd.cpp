@@ -1,5 +1,7 @@
 #include "cpu_simd.h"
 
+#include "core/quant/half.h"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define PARLO_X86 1
@@ -7,20 +9,9 @@
 
 namespace parlo::cpu {
 
-float halfToFloat(uint16_t h)
-{
-    _Float16 v;
-    __builtin_memcpy(&v, &h, 2);
-    return float(v);
-}
+float halfToFloat(uint16_t h) { return quant::fp16ToFp32(h); }
 
-uint16_t floatToHalf(float f)
-{
-    const _Float16 v = _Float16(f); // round to nearest even, like F16C and ggml
-    uint16_t h;
-    __builtin_memcpy(&h, &v, 2);
-    return h;
-}
+uint16_t floatToHalf(float f) { return quant::fp32ToFp16(f); }
 
 namespace scalar {
 

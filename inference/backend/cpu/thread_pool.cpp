@@ -14,7 +14,7 @@ namespace parlo::cpu {
 namespace {
 // Decode dispatches a few hundred small ops per token; spinning this long before sleeping
 // keeps the wake-up cost off the critical path without burning a core when idle.
-constexpr int k_spinIterations = 20000;
+constexpr int k_spinIterations = 4000;
 } // namespace
 
 unsigned ThreadPool::hardwareThreads() { return std::max(1u, std::thread::hardware_concurrency()); }

@@ -1,0 +1,182 @@
+// The hand-written pre-tokenizer regexes, case by case, against splits worked out from the
+// regex definitions (and checked with Hugging Face tokenizers' behaviour where noted).
+#include "parlo/log.h"
+#include "tokenizer/pre_tokenizer.h"
+#include "tokenizer/unicode_class.h"
+
+#include <QtTest>
+
+#include <string>
+#include <vector>
+
+using namespace parlo::tokenizer;
+using Words = std::vector<std::string>;
+
+Q_DECLARE_METATYPE(PreTokenizerKind)
+
+namespace {
+
+Words split(PreTokenizerKind kind, std::string_view text)
+{
+    Words out;
+    for (const std::string_view w : preTokenize(kind, text))
+        out.emplace_back(w);
+    return out;
+}
+
+QString show(const Words &w)
+{
+    QStringList parts;
+    for (const auto &s : w)
+        parts << "[" + QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())) + "]";
+    return parts.join(' ');
+}
+
+} // namespace
+
+class TestPreTokenizer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void unicodeClasses()
+    {
+        QCOMPARE(codepointClass('a'), uint8_t(ClassLetter));
+        QCOMPARE(codepointClass(0xE9), uint8_t(ClassLetter));   // é
+        QCOMPARE(codepointClass(0x4E2D), uint8_t(ClassLetter)); // 中 (Lo)
+        QCOMPARE(codepointClass('7'), uint8_t(ClassNumber));
+        QCOMPARE(codepointClass(0x0663), uint8_t(ClassNumber)); // Arabic-Indic three
+        QCOMPARE(codepointClass(0x00BD), uint8_t(ClassNumber)); // ½ (No)
+        QCOMPARE(codepointClass('!'), uint8_t(ClassPunctuation));
+        QCOMPARE(codepointClass(0x00AB), uint8_t(ClassPunctuation)); // «
+        QCOMPARE(codepointClass('$'), uint8_t(ClassSymbol));
+        QCOMPARE(codepointClass(0x1F600), uint8_t(ClassSymbol)); // 😀
+        QCOMPARE(codepointClass(0x0301), uint8_t(ClassMark));    // combining acute
+        QCOMPARE(codepointClass(' '), uint8_t(ClassWhitespace));
+        QCOMPARE(codepointClass('\n'), uint8_t(ClassWhitespace));
+        QCOMPARE(codepointClass(0x3000), uint8_t(ClassWhitespace)); // ideographic space (Zs)
+        QCOMPARE(codepointClass(0x85), uint8_t(ClassWhitespace));   // NEL (Cc but White_Space)
+        QCOMPARE(codepointClass(0x1C), uint8_t(0)); // information separator: not White_Space
+        QCOMPARE(codepointClass(0x200B), uint8_t(0)); // zero width space: Cf, not White_Space
+        QCOMPARE(codepointClass(kInvalidByteBase + 0xFF), uint8_t(0));
+        QCOMPARE(std::string(kUnicodeVersion), std::string("14.0.0"));
+    }
+
+    void utf8Decoding()
+    {
+        QCOMPARE(decodeUtf8("\xC3\xA9", 0).cp, 0xE9u);
+        QCOMPARE(decodeUtf8("\xF0\x9F\x98\x80", 0).cp, 0x1F600u);
+        QCOMPARE(decodeUtf8("\xF0\x9F\x98\x80", 0).length, 4u);
+        // Overlong, surrogate, beyond U+10FFFF, truncated, stray continuation: one invalid byte each.
+        for (const std::string_view bad : {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82", "\x80"}) {
+            const DecodedCodepoint c = decodeUtf8(bad, 0);
+            QCOMPARE(c.length, 1u);
+            QCOMPARE(c.cp, kInvalidByteBase + static_cast<uint8_t>(bad[0]));
+        }
+        QVERIFY(isTruncatedUtf8("\xE2\x82"));
+        QVERIFY(isTruncatedUtf8("\xF0"));
+        QVERIFY(!isTruncatedUtf8("\xE2\x41"));
+        QVERIFY(!isTruncatedUtf8("\xC0"));
+        QVERIFY(!isTruncatedUtf8("a"));
+    }
+
+    void splits_data()
+    {
+        QTest::addColumn<PreTokenizerKind>("kind");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("words");
+        using K = PreTokenizerKind;
+        const auto row = [](const char *name, K kind, const QString &text, const QStringList &words) {
+            QTest::newRow(name) << kind << text << words;
+        };
+        // GPT-2: a space attaches to the following word; \s+(?!\S) leaves the last space of a run.
+        row("gpt2 words", K::Gpt2, "Hello world", {"Hello", " world"});
+        row("gpt2 space run", K::Gpt2, "a   b", {"a", "  ", " b"});
+        row("gpt2 trailing spaces", K::Gpt2, "a  ", {"a", "  "});
+        row("gpt2 contractions", K::Gpt2, "I'm we'll DON'T", {"I", "'m", " we", "'ll", " DON", "'", "T"});
+        row("gpt2 numbers", K::Gpt2, "x 12345!", {"x", " 12345", "!"});
+        row("gpt2 newline before word", K::Gpt2, "a\n\nb", {"a", "\n", "\n", "b"});
+        row("gpt2 punctuation run", K::Gpt2, "ok?!... yes", {"ok", "?!...", " yes"});
+        row("gpt2 unicode letters", K::Gpt2, "naïve Ελλάδα", {"naïve", " Ελλάδα"});
+        // Llama 3: one non-letter may lead a word, digits in threes, case-insensitive contractions,
+        // line breaks collected with the whitespace before them.
+        row("llama3 leading punct", K::Llama3, "(hello) world", {"(hello", ")", " world"});
+        row("llama3 digits", K::Llama3, "12345678", {"123", "456", "78"});
+        row("llama3 contractions", K::Llama3, "DON'T we'LL", {"DON", "'T", " we", "'LL"});
+        row("llama3 newlines", K::Llama3, "a \n\n b", {"a", " \n\n", " b"});
+        row("llama3 punct with newline", K::Llama3, "end.\n\nNext", {"end", ".\n\n", "Next"});
+        row("llama3 trailing space", K::Llama3, "a   ", {"a", "   "});
+        row("qwen2 digits", K::Qwen2, "x 2024", {"x", " ", "2", "0", "2", "4"});
+        // Sequences: each step splits the pieces the previous one left.
+        // default: "$" is split off first, so the space before it stays alone.
+        row("default", K::Default, "Hi, 1234567 $5", {"Hi", ",", " ", "123", "456", "7", " ", "$", "5"});
+        row("falcon", K::Falcon, "a<b> 12345", {"a", "<", "b", ">", " ", "123", "45"});
+        row("starcoder digits", K::Starcoder, "v 42x", {"v", " ", "4", "2", "x"});
+        row("deepseek-coder", K::DeepseekCoder, "def f(x):\n  return 10", {"def", " f", "(", "x", "):", "\n", " ", " return", " ", "1", "0"});
+        row("deepseek-llm", K::DeepseekLlm, "Hello, 世界 123\n", {"Hello", ",", " ", "世界", " ", "123", "\n"});
+        row("deepseek-llm trailing space", K::DeepseekLlm, "ab  ", {"ab", "  "});
+    }
+
+    void splits()
+    {
+        QFETCH(PreTokenizerKind, kind);
+        QFETCH(QString, text);
+        QFETCH(QStringList, words);
+        Words expected;
+        for (const QString &w : words) {
+            if (!w.isEmpty())
+                expected.push_back(w.toStdString());
+        }
+        const Words got = split(kind, text.toStdString());
+        QVERIFY2(got == expected, qPrintable("got " + show(got) + "\nexpected " + show(expected)));
+    }
+
+    // Whatever the input, the words cover every byte exactly once, in order.
+    void coversAllBytes()
+    {
+        const std::string hostile = std::string("a\xFF\xC3 b\xE2\x82 \xF0\x9F\x98\x80\x80\x80 \t\r\n 123'S ") + '\0' + "z";
+        for (int k = 0; k <= static_cast<int>(PreTokenizerKind::DeepseekCoder); ++k) {
+            const auto words = preTokenize(static_cast<PreTokenizerKind>(k), hostile);
+            std::string joined;
+            for (const auto w : words) {
+                QVERIFY(!w.empty());
+                joined += w;
+            }
+            QCOMPARE(joined, hostile);
+        }
+        QVERIFY(preTokenize(PreTokenizerKind::Llama3, "").empty());
+    }
+
+    void choosing()
+    {
+        QCOMPARE(choosePreTokenizer("llama-bpe").kind, PreTokenizerKind::Llama3);
+        QVERIFY(choosePreTokenizer("llama-bpe").ignoreMerges);
+        QCOMPARE(choosePreTokenizer("qwen2").kind, PreTokenizerKind::Qwen2);
+        QCOMPARE(choosePreTokenizer("refact").kind, PreTokenizerKind::Starcoder);
+        QCOMPARE(choosePreTokenizer("command-r").kind, PreTokenizerKind::Starcoder);
+        QCOMPARE(choosePreTokenizer("smollm").kind, PreTokenizerKind::Starcoder);
+        QCOMPARE(choosePreTokenizer("mpt").kind, PreTokenizerKind::Gpt2);
+        QCOMPARE(choosePreTokenizer("olmo").kind, PreTokenizerKind::Gpt2);
+        QCOMPARE(choosePreTokenizer("phi-2").kind, PreTokenizerKind::Gpt2);
+        QCOMPARE(choosePreTokenizer("falcon").kind, PreTokenizerKind::Falcon);
+        QCOMPARE(choosePreTokenizer("deepseek-llm").kind, PreTokenizerKind::DeepseekLlm);
+        QCOMPARE(choosePreTokenizer("deepseek-coder").kind, PreTokenizerKind::DeepseekCoder);
+        QVERIFY(choosePreTokenizer("default").known);
+        QVERIFY(!choosePreTokenizer("no-such-thing").known);
+        QCOMPARE(choosePreTokenizer("no-such-thing").kind, PreTokenizerKind::Default);
+    }
+
+    // Long runs must not make a matcher rescan (quadratic time).
+    void longRunsAreLinear()
+    {
+        const std::string spaces = std::string(1 << 20, ' ') + "x";
+        QElapsedTimer timer;
+        timer.start();
+        QCOMPARE(preTokenize(PreTokenizerKind::DeepseekLlm, spaces).size(), std::size_t(2));
+        QCOMPARE(preTokenize(PreTokenizerKind::Gpt2, spaces).size(), std::size_t(2));
+        QVERIFY2(timer.elapsed() < 5000, "splitting 1 MiB of spaces took too long");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPreTokenizer)
+#include "test_pre_tokenizer.moc"
