@@ -1,5 +1,7 @@
 #include "parlo/gguf_summary.h"
 
+#include "parlo/gguf_keys.h"
+
 #include <array>
 #include <utility>
 
@@ -54,8 +56,8 @@ ModelSummary summarize(const File &file)
 {
     ModelSummary s;
     s.architecture = std::string(file.architecture());
-    s.name = std::string(file.getString("general.name").value_or(""));
-    s.fileTypeId = file.getUInt("general.file_type");
+    s.name = std::string(file.getString(key::k_name).value_or(""));
+    s.fileTypeId = file.getUInt(key::k_fileType);
     if (s.fileTypeId)
         s.fileType = fileTypeName(*s.fileTypeId).value_or("unknown (" + std::to_string(*s.fileTypeId) + ")");
 
@@ -83,16 +85,16 @@ ModelSummary summarize(const File &file)
                     ", which Parlo does not support";
 
     const std::string a = s.architecture + ".";
-    s.contextLength = file.getUInt(a + "context_length");
-    s.n_embd = file.getUInt(a + "embedding_length");
-    s.n_head = file.getUInt(a + "attention.head_count");
-    s.n_head_kv = file.getUInt(a + "attention.head_count_kv");
+    s.contextLength = file.getUInt(a + std::string(key::k_contextLength));
+    s.n_embd = file.getUInt(a + std::string(key::k_embeddingLength));
+    s.n_head = file.getUInt(a + std::string(key::k_headCount));
+    s.n_head_kv = file.getUInt(a + std::string(key::k_headCountKv));
     if (!s.n_head_kv)
         s.n_head_kv = s.n_head;
-    s.n_layer = file.getUInt(a + "block_count");
-    s.n_expert = file.getUInt(a + "expert_count");
-    s.keyLength = file.getUInt(a + "attention.key_length");
-    s.valueLength = file.getUInt(a + "attention.value_length");
+    s.n_layer = file.getUInt(a + std::string(key::k_blockCount));
+    s.n_expert = file.getUInt(a + std::string(key::k_expertCount));
+    s.keyLength = file.getUInt(a + std::string(key::k_keyLength));
+    s.valueLength = file.getUInt(a + std::string(key::k_valueLength));
     if (s.n_embd && s.n_head && *s.n_head > 0) {
         if (!s.keyLength)
             s.keyLength = *s.n_embd / *s.n_head;
@@ -100,18 +102,17 @@ ModelSummary summarize(const File &file)
             s.valueLength = *s.n_embd / *s.n_head;
     }
 
-    s.tokenizerModel = std::string(file.getString("tokenizer.ggml.model").value_or(""));
-    s.preTokenizer = std::string(file.getString("tokenizer.ggml.pre").value_or(""));
-    const auto tokens = file.getStringArray("tokenizer.ggml.tokens");
+    s.tokenizerModel = std::string(file.getString(key::k_tokenizerModel).value_or(""));
+    s.preTokenizer = std::string(file.getString(key::k_tokenizerPre).value_or(""));
+    const auto tokens = file.getStringArray(key::k_tokens);
     s.vocabSize = tokens ? tokens->size() : 0;
-    static constexpr std::pair<const char *, const char *> k_special[] = {
-        {"bos", "tokenizer.ggml.bos_token_id"},     {"eos", "tokenizer.ggml.eos_token_id"},
-        {"eot", "tokenizer.ggml.eot_token_id"},     {"eom", "tokenizer.ggml.eom_token_id"},
-        {"pad", "tokenizer.ggml.padding_token_id"}, {"unk", "tokenizer.ggml.unknown_token_id"},
-        {"sep", "tokenizer.ggml.seperator_token_id"}, {"mask", "tokenizer.ggml.mask_token_id"},
+    static constexpr std::pair<const char *, std::string_view> k_special[] = {
+        {"bos", key::k_bosTokenId},     {"eos", key::k_eosTokenId},       {"eot", key::k_eotTokenId},
+        {"eom", key::k_eomTokenId},     {"pad", key::k_paddingTokenId},   {"unk", key::k_unknownTokenId},
+        {"sep", key::k_separatorTokenId}, {"mask", key::k_maskTokenId},
     };
-    for (const auto &[role, key] : k_special) {
-        const auto id = file.getUInt(key);
+    for (const auto &[role, name] : k_special) {
+        const auto id = file.getUInt(name);
         // llama.cpp writes -1 (as uint32 0xffffffff) for "none".
         if (!id || *id == 0xffffffffu || *id == UINT64_MAX)
             continue;
@@ -120,9 +121,9 @@ ModelSummary summarize(const File &file)
             token.text = printable((*tokens)[size_t(*id)]);
         s.specialTokens.push_back(std::move(token));
     }
-    s.addBos = file.getBool("tokenizer.ggml.add_bos_token");
-    s.addEos = file.getBool("tokenizer.ggml.add_eos_token");
-    if (const auto tmpl = file.getString("tokenizer.chat_template")) {
+    s.addBos = file.getBool(key::k_addBosToken);
+    s.addEos = file.getBool(key::k_addEosToken);
+    if (const auto tmpl = file.getString(key::k_chatTemplate)) {
         s.hasChatTemplate = true;
         s.chatTemplateBytes = tmpl->size();
     }
