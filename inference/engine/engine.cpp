@@ -4,6 +4,7 @@
 #include "engine/text_codec.h"
 #include "model/model.h"
 #include "model/transformer.h"
+#include "backend/backend_factory.h"
 #include "parlo/devices.h"
 
 #include <algorithm>
@@ -95,17 +96,6 @@ Result<std::unique_ptr<Engine>> Engine::load(const std::string &path, const Load
     auto request = parseDeviceRequest(options.device);
     if (!request)
         return request.error();
-    std::string reason;
-    switch (request->kind) {
-    case DeviceRequest::Kind::Vulkan:
-        return makeError("the Vulkan backend is not implemented yet; use --device cpu");
-    case DeviceRequest::Kind::Auto:
-        reason = "the CPU, because the Vulkan backend is not implemented yet";
-        break;
-    case DeviceRequest::Kind::Cpu:
-        reason = "the CPU, as requested";
-        break;
-    }
     if (cancelled(0.0f))
         return cancelError;
 
@@ -118,7 +108,11 @@ Result<std::unique_ptr<Engine>> Engine::load(const std::string &path, const Load
     if (cancelled(0.05f))
         return cancelError;
 
-    d.backend = std::make_unique<cpu::CpuBackend>(options.threads);
+    auto selection = createBackend(*request, options.threads);
+    if (!selection)
+        return selection.error();
+    d.backend = std::move(selection->backend);
+    const std::string reason = selection->reason;
     const auto weights = d.model->allWeights();
     for (size_t i = 0; i < weights.size(); ++i) {
         if (auto r = d.backend->prepareWeight(*weights[i]); !r)

@@ -167,7 +167,8 @@ Result<void> Transformer::forward(std::span<const int32_t> tokens, uint32_t pos0
         }
         done += n;
     }
-    return {};
+    // A GPU backend reports device loss or memory exhaustion here; the logits are then void.
+    return m_backend.status();
 }
 
 } // namespace parlo::model

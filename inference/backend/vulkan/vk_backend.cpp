@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 
 namespace parlo::vk {
 namespace {
@@ -26,7 +27,24 @@ struct ImplicitWeight : DeviceWeight
     std::vector<std::byte> contents;
 };
 
+struct PendingFault
+{
+    std::mutex mutex;
+    std::optional<std::pair<uint32_t, VkResult>> fault;
+};
+PendingFault &pendingFault()
+{
+    static PendingFault instance;
+    return instance;
+}
+
 } // namespace
+
+void injectFaultInNextBackend(uint32_t submitsFromNow, VkResult result)
+{
+    std::lock_guard lock(pendingFault().mutex);
+    pendingFault().fault = std::pair{submitsFromNow, result};
+}
 
 VulkanBackend::VulkanBackend(std::unique_ptr<Context> context)
     : m_context(std::move(context))
@@ -51,7 +69,13 @@ Result<std::unique_ptr<VulkanBackend>> VulkanBackend::create(std::unique_ptr<Con
 {
     if (!context)
         return makeError("no Vulkan context");
-    return std::unique_ptr<VulkanBackend>(new VulkanBackend(std::move(context)));
+    std::unique_ptr<VulkanBackend> backend(new VulkanBackend(std::move(context)));
+    std::lock_guard lock(pendingFault().mutex);
+    if (auto &fault = pendingFault().fault) {
+        backend->injectSubmitFailure(fault->first, fault->second);
+        fault.reset();
+    }
+    return backend;
 }
 
 std::string VulkanBackend::name() const
@@ -133,6 +157,7 @@ Result<DeviceWeight> VulkanBackend::upload(const WeightView &view)
     // Row offsets are 32-bit in the shaders.
     const uint64_t rowsPerChunk = std::min<uint64_t>(limit / view.rowBytes, UINT32_MAX / view.rowBytes);
     DeviceWeight weight;
+    weight.context = m_context;
     for (uint64_t first = 0; first < view.n_rows; first += rowsPerChunk) {
         const uint64_t rows = std::min(rowsPerChunk, view.n_rows - first);
         const VkDeviceSize bytes = rows * view.rowBytes;
@@ -150,10 +175,17 @@ Result<void> VulkanBackend::prepareWeight(Weight &weight)
 {
     if (weight.device)
         return {};
+    // The memory plan: refuse up front, with the numbers, rather than fail mid-upload.
+    const uint64_t bytes = weight.view.n_rows * weight.view.rowBytes;
+    const uint64_t budget = m_context->info().deviceLocalBudget();
+    if (budget > 0 && m_weightBytes + bytes > budget)
+        return makeError("the model needs more than " + mib(m_weightBytes + bytes) + " of GPU memory for its weights; " +
+                         m_context->info().name + " has " + mib(budget) + " available");
     auto uploaded = upload(weight.view);
     if (!uploaded)
         return uploaded.error();
     weight.device = std::make_shared<DeviceWeight>(std::move(uploaded.value()));
+    m_weightBytes += bytes;
     return {};
 }
 
@@ -180,6 +212,7 @@ Result<const DeviceWeight *> VulkanBackend::deviceWeight(const Weight &weight)
     if (!uploaded)
         return uploaded.error();
     auto implicit = std::make_unique<ImplicitWeight>();
+    implicit->context = uploaded->context;
     implicit->chunks = std::move(uploaded->chunks);
     if (bytes <= k_comparedWeightBytes)
         implicit->contents.assign(v.data, v.data + bytes);

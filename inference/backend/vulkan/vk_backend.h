@@ -21,6 +21,11 @@
 
 namespace parlo::vk {
 
+// Fault injection for whole-engine tests, which cannot reach the backend an engine creates:
+// the next VulkanBackend created in this process fails its submit after `submitsFromNow` more
+// with `result` (VK_ERROR_DEVICE_LOST, VK_ERROR_OUT_OF_DEVICE_MEMORY). Consumed by that backend.
+void injectFaultInNextBackend(uint32_t submitsFromNow, VkResult result);
+
 class VulkanBuffer : public BackendBuffer
 {
 public:
@@ -43,6 +48,9 @@ struct DeviceWeight
         uint64_t firstRow = 0;
         uint64_t rows = 0;
     };
+    // Weights belong to the model, which may outlive the backend: the context stays alive
+    // until the last weight's buffers are gone (declared first, so destroyed after them).
+    std::shared_ptr<Context> context;
     std::vector<Chunk> chunks;
 };
 
@@ -125,7 +133,7 @@ private:
     void dispatchOrFail(const Result<void> &recorded);
     void binary(const char *variant, BufferView a, BufferView b, BufferView out); // add, mul, swiglu
 
-    std::unique_ptr<Context> m_context;
+    std::shared_ptr<Context> m_context;
     std::optional<CommandBatch> m_batch;
     std::optional<Error> m_error;
     std::map<const std::byte *, std::unique_ptr<DeviceWeight>> m_implicitWeights;
@@ -137,6 +145,7 @@ private:
     uint64_t m_chunkLimit = 0; // 0: maxStorageBufferRange
     uint32_t m_lastDispatches = 0, m_lastBarriers = 0;
     uint64_t m_submits = 0;
+    uint64_t m_weightBytes = 0; // uploaded by prepareWeight, for the memory plan
 };
 
 } // namespace parlo::vk

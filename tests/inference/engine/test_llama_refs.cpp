@@ -16,6 +16,11 @@
 
 using namespace parlo;
 
+// The Vulkan tests build this file again with PARLO_REFS_DEVICE="vulkan".
+#ifndef PARLO_REFS_DEVICE
+#define PARLO_REFS_DEVICE "cpu"
+#endif
+
 namespace {
 
 constexpr double k_marginClear = 0.5;
@@ -88,7 +93,7 @@ private slots:
         const QByteArray allLogits = logitsFile.readAll();
 
         LoadOptions options;
-        options.device = "cpu";
+        options.device = PARLO_REFS_DEVICE;
         options.kvType = TensorType::F32; // as the references were made
         options.contextLength = 256;
         auto engine = Engine::load(modelPath.toStdString(), options);
@@ -168,7 +173,7 @@ private slots:
         const QJsonObject ref = QJsonDocument::fromJson(f.readAll()).object();
         const QJsonObject g = ref.value("stories_greedy60_from_bos").toObject();
         LoadOptions options;
-        options.device = "cpu";
+        options.device = PARLO_REFS_DEVICE;
         auto engine = Engine::load(model.toStdString(), options); // F16 cache by default
         QVERIFY(engine.ok());
         QCOMPARE((*engine)->describe().kvType, TensorType::F16);
