@@ -37,3 +37,34 @@ float workgroupSum(float v)
     return total;
 #endif
 }
+
+// Workgroup-wide maximum, the same shape as workgroupSum.
+float workgroupMax(float v)
+{
+#ifdef USE_SUBGROUPS
+    v = subgroupMax(v);
+    if (subgroupElect()) {
+        reduce_scratch[gl_SubgroupID] = v;
+    }
+    barrier();
+    float total = reduce_scratch[0];
+    for (uint i = 1; i < gl_NumSubgroups; ++i) {
+        total = max(total, reduce_scratch[i]);
+    }
+    barrier();
+    return total;
+#else
+    const uint lid = gl_LocalInvocationID.x;
+    reduce_scratch[lid] = v;
+    barrier();
+    for (uint stride = BLOCK_SIZE / 2; stride > 0; stride >>= 1) {
+        if (lid < stride) {
+            reduce_scratch[lid] = max(reduce_scratch[lid], reduce_scratch[lid + stride]);
+        }
+        barrier();
+    }
+    const float total = reduce_scratch[0];
+    barrier();
+    return total;
+#endif
+}

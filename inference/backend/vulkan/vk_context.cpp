@@ -2,9 +2,13 @@
 
 #include "vk_device_info.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace parlo::vk {
+namespace {
+constexpr VkDeviceSize k_stagingBytes = 16u << 20;
+} // namespace
 
 Result<std::unique_ptr<Context>> Context::create(uint32_t deviceIndex, bool validation)
 {
@@ -80,13 +84,17 @@ Result<void> Context::init(uint32_t deviceIndex, bool validation)
     alloc.commandBufferCount = 1;
     PARLO_VK_CHECK("vkAllocateCommandBuffers", vk.vkAllocateCommandBuffers(m_device, &alloc, &m_commands));
 
-    const VkDescriptorPoolSize poolSize{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 4096};
-    VkDescriptorPoolCreateInfo descriptors{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    descriptors.maxSets = 1024;
-    descriptors.poolSizeCount = 1;
-    descriptors.pPoolSizes = &poolSize;
-    PARLO_VK_CHECK("vkCreateDescriptorPool",
-                   vk.vkCreateDescriptorPool(m_device, &descriptors, nullptr, &m_descriptorPool));
+    PARLO_TRY(addDescriptorPool());
+    m_storageAlignment = std::max<VkDeviceSize>(properties.limits.minStorageBufferOffsetAlignment, 4);
+
+    // Unified memory: every device-local type is host-visible too, so buffers are mapped and
+    // filled with memcpy instead of a staging copy.
+    m_unifiedMemory = true;
+    for (uint32_t i = 0; i < m_memory.memoryTypeCount; ++i) {
+        const VkMemoryPropertyFlags f = m_memory.memoryTypes[i].propertyFlags;
+        if ((f & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) && !(f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT))
+            m_unifiedMemory = false;
+    }
 
     VkFenceCreateInfo fence{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     PARLO_VK_CHECK("vkCreateFence", vk.vkCreateFence(m_device, &fence, nullptr, &m_fence));
@@ -112,8 +120,8 @@ Context::~Context()
             vk.vkDestroyPipelineCache(m_device, m_pipelineCache, nullptr);
         if (m_fence != VK_NULL_HANDLE)
             vk.vkDestroyFence(m_device, m_fence, nullptr);
-        if (m_descriptorPool != VK_NULL_HANDLE)
-            vk.vkDestroyDescriptorPool(m_device, m_descriptorPool, nullptr);
+        for (VkDescriptorPool pool : m_descriptorPools)
+            vk.vkDestroyDescriptorPool(m_device, pool, nullptr);
         if (m_commandPool != VK_NULL_HANDLE)
             vk.vkDestroyCommandPool(m_device, m_commandPool, nullptr);
         vk.vkDestroyDevice(m_device, nullptr);
@@ -125,7 +133,9 @@ Result<uint32_t> Context::memoryTypeFor(uint32_t typeBits, MemoryUse use) const
     const VkMemoryPropertyFlags hostFlags = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
     // Preference lists: the first type that matches wins.
     std::vector<VkMemoryPropertyFlags> wanted;
-    if (use == MemoryUse::DeviceLocal)
+    if (use == MemoryUse::DeviceLocal && m_unifiedMemory)
+        wanted = {VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | hostFlags, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT};
+    else if (use == MemoryUse::DeviceLocal)
         wanted = {VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT};
     else
         wanted = {hostFlags | VK_MEMORY_PROPERTY_HOST_CACHED_BIT, hostFlags};
@@ -143,13 +153,11 @@ Result<Buffer> Context::createBuffer(VkDeviceSize size, MemoryUse use)
 {
     if (size == 0)
         return makeError("cannot create an empty Vulkan buffer");
-    if (size > m_info.maxStorageBufferRange)
-        return makeError("buffer of " + std::to_string(size) + " bytes exceeds maxStorageBufferRange (" +
-                         std::to_string(m_info.maxStorageBufferRange) + "); the tensor must be split");
     const Api &vk = api();
     Buffer buffer;
     buffer.m_context = this;
     buffer.m_size = size;
+    buffer.m_serial = m_nextSerial++;
 
     VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
     info.size = size;
@@ -183,16 +191,22 @@ Result<void> Context::upload(Buffer &buffer, const void *data, VkDeviceSize size
         std::memcpy(static_cast<std::byte *>(buffer.mapped()) + offset, data, size);
         return {};
     }
-    auto staging = createBuffer(size, MemoryUse::HostVisible);
+    // Through a bounded staging buffer, piece by piece, so a 1 GiB tensor never needs 1 GiB
+    // of host-visible memory at once.
+    const VkDeviceSize piece = std::min<VkDeviceSize>(size, k_stagingBytes);
+    auto staging = createBuffer(piece, MemoryUse::HostVisible);
     if (!staging)
         return staging.error();
-    std::memcpy(staging->mapped(), data, size);
-    auto batch = beginBatch();
-    if (!batch)
-        return batch.error();
-    const VkBufferCopy region{0, offset, size};
-    api().vkCmdCopyBuffer(batch->m_commands, staging->handle(), buffer.handle(), 1, &region);
-    return submitAndWait(*batch);
+    for (VkDeviceSize done = 0; done < size; done += piece) {
+        const VkDeviceSize n = std::min(piece, size - done);
+        std::memcpy(staging->mapped(), static_cast<const std::byte *>(data) + done, n);
+        auto batch = beginBatch();
+        if (!batch)
+            return batch.error();
+        PARLO_TRY(batch->copy(*staging, 0, buffer, offset + done, n));
+        PARLO_TRY(submitAndWait(*batch));
+    }
+    return {};
 }
 
 Result<void> Context::download(const Buffer &buffer, void *data, VkDeviceSize size, VkDeviceSize offset)
@@ -203,16 +217,19 @@ Result<void> Context::download(const Buffer &buffer, void *data, VkDeviceSize si
         std::memcpy(data, static_cast<const std::byte *>(buffer.mapped()) + offset, size);
         return {};
     }
-    auto staging = createBuffer(size, MemoryUse::HostVisible);
+    const VkDeviceSize piece = std::min<VkDeviceSize>(size, k_stagingBytes);
+    auto staging = createBuffer(piece, MemoryUse::HostVisible);
     if (!staging)
         return staging.error();
-    auto batch = beginBatch();
-    if (!batch)
-        return batch.error();
-    const VkBufferCopy region{offset, 0, size};
-    api().vkCmdCopyBuffer(batch->m_commands, buffer.handle(), staging->handle(), 1, &region);
-    PARLO_TRY(submitAndWait(*batch));
-    std::memcpy(data, staging->mapped(), size);
+    for (VkDeviceSize done = 0; done < size; done += piece) {
+        const VkDeviceSize n = std::min(piece, size - done);
+        auto batch = beginBatch();
+        if (!batch)
+            return batch.error();
+        PARLO_TRY(batch->copy(buffer, offset + done, *staging, 0, n));
+        PARLO_TRY(submitAndWait(*batch));
+        std::memcpy(static_cast<std::byte *>(data) + done, staging->mapped(), n);
+    }
     return {};
 }
 
@@ -221,6 +238,7 @@ Buffer &Buffer::operator=(Buffer &&other) noexcept
     if (this != &other) {
         release();
         m_context = std::exchange(other.m_context, nullptr);
+        m_serial = std::exchange(other.m_serial, 0);
         m_buffer = std::exchange(other.m_buffer, VK_NULL_HANDLE);
         m_memory = std::exchange(other.m_memory, VK_NULL_HANDLE);
         m_size = std::exchange(other.m_size, 0);
@@ -235,6 +253,7 @@ void Buffer::release()
 {
     if (!m_context)
         return;
+    m_context->forgetBuffer(m_serial);
     const Api &vk = m_context->api();
     if (m_buffer != VK_NULL_HANDLE)
         vk.vkDestroyBuffer(m_context->device(), m_buffer, nullptr);

@@ -5,6 +5,17 @@
 //
 // API contract (implementation: inference/gguf/). Other subsystems (tokenizer, chat
 // templates, model loader, `parlo-cli info`) read models only through this header.
+// Related: parlo/gguf_writer.h (build files), parlo/gguf_summary.h (what `info` prints),
+// parlo/gguf_keys.h (key names); dequantizers in inference/core/quant/.
+//
+// Limits: at most 4 dimensions per tensor (as ggml), arrays nested at most 8 deep, and at
+// most 2^23 array elements over the whole file (real vocabularies use under 1M). Tensors of
+// a known but unsupported type (IQ2_XXS …) parse; the loader refuses them by name.
+//
+// A mapped file is a snapshot only as long as nobody rewrites it: if another process
+// truncates the file while a File maps it, reading the lost pages raises SIGBUS, and an
+// in-place rewrite changes bytes under us. Parse once, copy or upload tensor data at load
+// time, and replace model files by rename() (gguf::Writer::writeFile does), never in place.
 #pragma once
 
 #include "parlo/result.h"

@@ -69,21 +69,22 @@ private slots:
     void pipelinesAreCachedPerSpecialisation()
     {
         PARLO_REQUIRE_VULKAN(context);
-        auto a = context->pipeline({"rms_norm_f32_nosg", 3, 16, {64}});
-        auto b = context->pipeline({"rms_norm_f32_nosg", 3, 16, {64}});
-        auto c = context->pipeline({"rms_norm_f32_nosg", 3, 16, {128}});
+        auto a = context->pipeline({"rms_norm_f32_nosg", 3, 24, {64}});
+        auto b = context->pipeline({"rms_norm_f32_nosg", 3, 24, {64}});
+        auto c = context->pipeline({"rms_norm_f32_nosg", 3, 24, {128}});
         QVERIFY(a.ok() && b.ok() && c.ok());
         QCOMPARE(*a, *b);
         QVERIFY(*a != *c);
         PARLO_VERIFY_VALIDATION_CLEAN(context);
     }
 
-    void oversizedBufferIsRefusedWithReason()
+    // Buffers may exceed maxStorageBufferRange (a long KV cache); shaders bind windows of them.
+    void buffersBeyondMaxStorageBufferRangeAreAllowed()
     {
         PARLO_REQUIRE_VULKAN(context);
-        auto buffer = context->createBuffer(context->info().maxStorageBufferRange + 1, vk::MemoryUse::DeviceLocal);
-        QVERIFY(!buffer.ok());
-        QVERIFY(QString::fromStdString(buffer.error().message).contains("maxStorageBufferRange"));
+        auto buffer = context->createBuffer(context->info().maxStorageBufferRange + 4096, vk::MemoryUse::DeviceLocal);
+        QVERIFY2(buffer.ok(), buffer.ok() ? "" : buffer.error().message.c_str());
+        QCOMPARE(buffer->size(), context->info().maxStorageBufferRange + 4096);
         auto empty = context->createBuffer(0, vk::MemoryUse::HostVisible);
         QVERIFY(!empty.ok());
         PARLO_VERIFY_VALIDATION_CLEAN(context);

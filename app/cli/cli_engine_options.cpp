@@ -1,0 +1,79 @@
+#include "cli_engine_options.h"
+
+#include "cli_command.h"
+#include "parlo/devices.h"
+
+#include <QRegularExpression>
+
+namespace parlo::cli {
+
+void EngineOptions::addTo(QCommandLineParser &parser) const
+{
+    parser.addOptions({model, device, threads, ctx, kvType});
+}
+
+std::unique_ptr<Engine> EngineOptions::load(const QCommandLineParser &parser, uint32_t defaultCtx) const
+{
+    if (!parser.isSet(model)) {
+        printError("--model is required");
+        return nullptr;
+    }
+    LoadOptions options;
+    std::optional<std::string> requested;
+    if (parser.isSet(device))
+        requested = parser.value(device).toStdString();
+    auto request = deviceRequestFrom(requested ? std::optional<std::string_view>(*requested) : std::nullopt);
+    if (!request) {
+        printError(QString::fromStdString(request.error().message));
+        return nullptr;
+    }
+    options.device = requested ? *requested : (request->kind == DeviceRequest::Kind::Cpu ? "cpu" : request->kind == DeviceRequest::Kind::Vulkan ? "vulkan" : "auto");
+    bool ok = true;
+    if (parser.isSet(threads)) {
+        options.threads = parser.value(threads).toUInt(&ok);
+        if (!ok || options.threads == 0 || options.threads > 256) {
+            printError("--threads must be a number from 1 to 256");
+            return nullptr;
+        }
+    }
+    options.contextLength = defaultCtx;
+    if (parser.isSet(ctx)) {
+        options.contextLength = parser.value(ctx).toUInt(&ok);
+        if (!ok || options.contextLength == 0) {
+            printError("--ctx must be a positive number");
+            return nullptr;
+        }
+    }
+    if (parser.isSet(kvType)) {
+        const QString t = parser.value(kvType).toLower();
+        if (t != "f16" && t != "f32") {
+            printError("--kv-type must be f16 or f32");
+            return nullptr;
+        }
+        options.kvType = t == "f32" ? TensorType::F32 : TensorType::F16;
+    }
+    auto engine = Engine::load(parser.value(model).toStdString(), options);
+    if (!engine) {
+        printError(QString::fromStdString(engine.error().message));
+        return nullptr;
+    }
+    return std::move(engine.value());
+}
+
+Result<std::vector<int32_t>> parseTokenIds(const QString &text)
+{
+    std::vector<int32_t> ids;
+    const QStringList words = text.split(QRegularExpression("[\\s,]+"), Qt::SkipEmptyParts);
+    for (const QString &w : words) {
+        bool ok = false;
+        const qlonglong v = w.toLongLong(&ok);
+        if (!ok || v < INT32_MIN || v > INT32_MAX)
+            return makeError("'" + w.toStdString() + "' in --tokens is not a token id");
+        ids.push_back(int32_t(v));
+    }
+    if (ids.empty())
+        return makeError("--tokens has no token ids");
+    return ids;
+}
+
+} // namespace parlo::cli

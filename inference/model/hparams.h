@@ -1,0 +1,41 @@
+// Hyper-parameters of a loaded model, read from GGUF metadata by the architecture's loader.
+#pragma once
+
+#include "backend/backend.h"
+
+#include <cstdint>
+#include <string>
+
+namespace parlo::model {
+
+struct HParams
+{
+    std::string arch;            // general.architecture
+    std::string name;            // general.name, for display
+    uint32_t n_vocab = 0;
+    uint32_t n_ctx_train = 0;    // <arch>.context_length
+    uint32_t n_embd = 0;
+    uint32_t n_layer = 0;
+    uint32_t n_head = 0;
+    uint32_t n_head_kv = 0;
+    uint32_t head_dim = 0;       // <arch>.attention.key_length, else n_embd / n_head
+    uint32_t n_ff = 0;           // per expert in a mixture of experts
+    uint32_t n_expert = 0;       // 0: dense
+    uint32_t n_expert_used = 0;
+    float rms_eps = 1e-5f;
+    RopeStyle ropeStyle = RopeStyle::Normal;
+    uint32_t n_rot = 0;          // <arch>.rope.dimension_count, else head_dim
+    float rope_freq_base = 10000.0f;
+    float rope_freq_scale = 1.0f; // 1 / linear scaling factor
+    bool tiedOutput = false;      // no output.weight: the embedding table is reused
+
+    // Token ids the engine needs; -1 when the file has none.
+    int32_t bos_id = -1;
+    int32_t eos_id = -1;
+    int32_t eot_id = -1;
+
+    uint32_t n_embd_q() const { return n_head * head_dim; }
+    uint32_t n_embd_kv() const { return n_head_kv * head_dim; }
+};
+
+} // namespace parlo::model

@@ -1,0 +1,174 @@
+#include "model/transformer.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace parlo::model {
+
+Result<std::unique_ptr<Transformer>> Transformer::create(Model &model, Backend &backend, const TransformerOptions &options)
+{
+    const HParams &hp = model.hparams();
+    if (options.kvType != TensorType::F16 && options.kvType != TensorType::F32)
+        return makeError("the KV cache type must be F16 or F32");
+    std::unique_ptr<Transformer> t(new Transformer(model, backend));
+    t->m_nCtx = options.n_ctx == 0 ? hp.n_ctx_train : std::min(options.n_ctx, hp.n_ctx_train);
+    t->m_nBatch = std::clamp<uint32_t>(options.n_batch, 1, std::max<uint32_t>(1, t->m_nCtx));
+    t->m_kvType = options.kvType;
+    if (t->m_nCtx == 0)
+        return makeError("the context length is zero");
+    PARLO_TRY(t->allocate());
+    return t;
+}
+
+uint64_t Transformer::kvCacheBytes() const
+{
+    const HParams &hp = m_model.hparams();
+    return 2ull * hp.n_layer * m_nCtx * hp.n_embd_kv() * (m_kvType == TensorType::F16 ? 2 : 4);
+}
+
+BufferView Transformer::view(size_t index, uint32_t ne0, uint32_t ne1) const
+{
+    return BufferView{m_buffers[index].get(), 0, ne0, ne1};
+}
+
+Result<void> Transformer::allocate()
+{
+    const HParams &hp = m_model.hparams();
+    const size_t nb = m_nBatch;
+    const size_t k = std::max<uint32_t>(1, hp.n_expert_used);
+    const size_t sizes[BufCount] = {
+        nb * hp.n_embd,     // X: the residual stream
+        nb * hp.n_embd,     // H: normed input / sub-layer output
+        nb * hp.n_embd_q(), // Q
+        nb * hp.n_embd_kv(),
+        nb * hp.n_embd_kv(),
+        nb * hp.n_embd_q(), // Att
+        nb * k * hp.n_ff,   // Gate
+        nb * k * hp.n_ff,   // Up
+        nb * hp.n_embd,     // Ffn
+        nb * std::max<uint32_t>(1, hp.n_expert),
+        nb * k,             // ExpertIds (I32)
+        nb * k,
+        nb * k * hp.n_embd, // ExpertOut
+        nb * hp.n_vocab,    // Logits
+        nb,                 // Ids (I32)
+        nb,                 // Pos (I32)
+    };
+    m_buffers.clear();
+    for (size_t i = 0; i < BufCount; ++i) {
+        const TensorType type = (i == ExpertIds || i == Ids || i == Pos) ? TensorType::I32 : TensorType::F32;
+        auto buffer = m_backend.createBuffer(type, sizes[i]);
+        if (!buffer)
+            return buffer.error();
+        m_buffers.push_back(std::move(buffer.value()));
+    }
+    for (uint32_t il = 0; il < hp.n_layer; ++il) {
+        for (auto *cache : {&m_kCache, &m_vCache}) {
+            auto buffer = m_backend.createBuffer(m_kvType, size_t(m_nCtx) * hp.n_embd_kv());
+            if (!buffer)
+                return buffer.error().withContext("allocating the KV cache");
+            cache->push_back(BufferView{buffer.value().get(), 0, hp.n_embd_kv(), m_nCtx});
+            m_buffers.push_back(std::move(buffer.value()));
+        }
+    }
+    return {};
+}
+
+void Transformer::layer(uint32_t il, uint32_t n, uint32_t pos0)
+{
+    const HParams &hp = m_model.hparams();
+    const LayerWeights &w = m_model.weights().layers[il];
+    Backend &be = m_backend;
+    const BufferView x = view(X, hp.n_embd, n), h = view(H, hp.n_embd, n);
+    const BufferView q = view(Q, hp.n_embd_q(), n), k = view(K, hp.n_embd_kv(), n), v = view(V, hp.n_embd_kv(), n);
+    const BufferView att = view(Att, hp.n_embd_q(), n), pos = view(Pos, n, 1);
+
+    // Attention block.
+    be.rmsNorm(x, &w.attn_norm, h, hp.rms_eps);
+    be.matmul(w.wq, h, q);
+    be.matmul(w.wk, h, k);
+    be.matmul(w.wv, h, v);
+    const RopeParams rope{hp.ropeStyle, hp.n_rot, hp.rope_freq_base, hp.rope_freq_scale,
+                          m_model.weights().rope_freqs.valid() ? &m_model.weights().rope_freqs : nullptr};
+    be.rope(q, hp.head_dim, pos, rope);
+    be.rope(k, hp.head_dim, pos, rope);
+    be.kvStore(k, v, m_kCache[il], m_vCache[il], pos0);
+    const AttentionParams ap{hp.n_head, hp.n_head_kv, hp.head_dim, pos0, 1.0f / std::sqrt(float(hp.head_dim))};
+    be.attention(q, m_kCache[il], m_vCache[il], att, ap);
+    be.matmul(w.wo, att, h);
+    be.add(x, h, x);
+
+    // Feed-forward block.
+    be.rmsNorm(x, &w.ffn_norm, h, hp.rms_eps);
+    const BufferView ffn = view(Ffn, hp.n_embd, n);
+    if (hp.n_expert == 0) {
+        const BufferView gate = view(Gate, hp.n_ff, n), up = view(Up, hp.n_ff, n);
+        be.matmul(w.ffn_gate, h, gate);
+        be.matmul(w.ffn_up, h, up);
+        be.swiglu(gate, up, gate);
+        be.matmul(w.ffn_down, gate, ffn);
+    } else {
+        const uint32_t kk = hp.n_expert_used;
+        const BufferView router = view(RouterLogits, hp.n_expert, n);
+        const BufferView ids = view(ExpertIds, kk, n), weights = view(ExpertWeights, kk, n);
+        const BufferView gate = view(Gate, hp.n_ff, n * kk), up = view(Up, hp.n_ff, n * kk);
+        const BufferView out = view(ExpertOut, hp.n_embd, n * kk);
+        be.matmul(w.ffn_gate_inp, h, router);
+        be.moeRoute(router, kk, true, ids, weights);
+        be.matmulExperts(w.ffn_gate_exps, hp.n_ff, h, ids, gate);
+        be.matmulExperts(w.ffn_up_exps, hp.n_ff, h, ids, up);
+        be.swiglu(gate, up, gate);
+        be.matmulExperts(w.ffn_down_exps, hp.n_embd, gate, ids, out);
+        be.moeCombine(out, weights, ffn);
+    }
+    be.add(x, ffn, x);
+}
+
+Result<void> Transformer::forward(std::span<const int32_t> tokens, uint32_t pos0, bool allLogits, std::vector<float> &logits)
+{
+    const HParams &hp = m_model.hparams();
+    if (tokens.empty())
+        return makeError("nothing to evaluate: no tokens");
+    if (uint64_t(pos0) + tokens.size() > m_nCtx)
+        return makeError(std::to_string(pos0 + tokens.size()) + " tokens do not fit the context of " + std::to_string(m_nCtx));
+    for (int32_t id : tokens) {
+        if (id < 0 || uint32_t(id) >= hp.n_vocab)
+            return makeError("token id " + std::to_string(id) + " is out of range (the vocabulary has " + std::to_string(hp.n_vocab)
+                             + " tokens)");
+    }
+    PARLO_TRY(m_model.checkFileUnchanged());
+
+    const uint32_t n_vocab = hp.n_vocab;
+    logits.assign(allLogits ? tokens.size() * n_vocab : n_vocab, 0.0f);
+    const ModelWeights &mw = m_model.weights();
+    for (size_t done = 0; done < tokens.size();) {
+        const uint32_t n = uint32_t(std::min<size_t>(m_nBatch, tokens.size() - done));
+        const uint32_t p0 = pos0 + uint32_t(done);
+        std::vector<int32_t> positions(n);
+        for (uint32_t i = 0; i < n; ++i)
+            positions[i] = int32_t(p0 + i);
+        m_backend.writeIds(view(Ids, n, 1), tokens.subspan(done, n));
+        m_backend.writeIds(view(Pos, n, 1), positions);
+        m_backend.getRows(mw.tok_embd, view(Ids, 1, n), view(X, hp.n_embd, n));
+        for (uint32_t il = 0; il < hp.n_layer; ++il)
+            layer(il, n, p0);
+
+        const bool last = done + n == tokens.size();
+        if (allLogits || last) {
+            // Only the rows whose logits are wanted go through the output norm and head.
+            const uint32_t first = allLogits ? 0 : n - 1, rows = allLogits ? n : 1;
+            const BufferView x = view(X, hp.n_embd, n).rows(first, rows);
+            const BufferView h = view(H, hp.n_embd, rows);
+            const BufferView out = view(Logits, n_vocab, rows);
+            m_backend.rmsNorm(x, &mw.output_norm, h, hp.rms_eps);
+            m_backend.matmul(mw.output, h, out);
+            float *dst = logits.data() + (allLogits ? done * n_vocab : 0);
+            m_backend.read(out, std::span<float>(dst, size_t(rows) * n_vocab));
+        }
+        done += n;
+    }
+    // A GPU backend reports device loss or memory exhaustion here; the logits are then void.
+    return m_backend.status();
+}
+
+} // namespace parlo::model

@@ -1,0 +1,6 @@
+parlo_shader_variant(NAME attention_f16_f32 SOURCE flash_attn.comp DEFINES KV_F16 USE_SUBGROUPS)
+parlo_shader_variant(NAME attention_f16_f32_nosg SOURCE flash_attn.comp DEFINES KV_F16)
+parlo_shader_variant(NAME attention_f32_f32 SOURCE flash_attn.comp DEFINES USE_SUBGROUPS)
+parlo_shader_variant(NAME attention_f32_f32_nosg SOURCE flash_attn.comp)
+parlo_shader_variant(NAME kv_store_f16_f32 SOURCE kv_store.comp DEFINES KV_F16)
+parlo_shader_variant(NAME kv_store_f32_f32 SOURCE kv_store.comp)

@@ -1,0 +1,5 @@
+parlo_shader_variant(NAME add_f32 SOURCE binary.comp DEFINES OP_ADD)
+parlo_shader_variant(NAME mul_f32 SOURCE binary.comp DEFINES OP_MUL)
+parlo_shader_variant(NAME swiglu_f32 SOURCE binary.comp DEFINES OP_SWIGLU)
+parlo_shader_variant(NAME softmax_f32 SOURCE softmax.comp DEFINES USE_SUBGROUPS)
+parlo_shader_variant(NAME softmax_f32_nosg SOURCE softmax.comp)

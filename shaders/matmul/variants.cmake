@@ -1,0 +1,8 @@
+foreach(type IN LISTS PARLO_WEIGHT_TYPES)
+  string(TOUPPER "${type}" TYPE)
+  parlo_shader_variant(NAME matvec_${type}_f32 SOURCE matvec.comp DEFINES WEIGHT_${TYPE} USE_SUBGROUPS)
+  parlo_shader_variant(NAME matvec_${type}_f32_nosg SOURCE matvec.comp DEFINES WEIGHT_${TYPE})
+  parlo_shader_variant(NAME matvec_id_${type}_f32 SOURCE matvec.comp DEFINES WEIGHT_${TYPE} EXPERTS USE_SUBGROUPS)
+  parlo_shader_variant(NAME matvec_id_${type}_f32_nosg SOURCE matvec.comp DEFINES WEIGHT_${TYPE} EXPERTS)
+  parlo_shader_variant(NAME matmul_${type}_f32 SOURCE matmul.comp DEFINES WEIGHT_${TYPE})
+endforeach()
