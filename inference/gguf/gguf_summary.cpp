@@ -130,6 +130,17 @@ ModelSummary summarize(const File &file)
     return s;
 }
 
+Result<void> requireSupportedTypes(const File &file)
+{
+    for (const TensorInfo &t : file.tensors()) {
+        const auto info = tensorTypeInfo(t.typeId);
+        if (!info || !info->supported)
+            return makeError("this model cannot be loaded: tensor " + std::string(t.name) + " has type " +
+                             tensorTypeName(t.typeId) + ", which Parlo does not support");
+    }
+    return {};
+}
+
 std::optional<uint64_t> ModelSummary::kvCacheBytes(uint64_t n_ctx) const
 {
     if (!n_layer || !n_head_kv || !keyLength || !valueLength)

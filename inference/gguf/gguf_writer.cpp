@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <type_traits>
 
 namespace parlo::gguf {
 namespace {
@@ -92,9 +93,20 @@ struct Writer::Impl
     std::vector<Tensor> tensors;
     uint64_t alignment = 32;
 
+    // Keeps the layout in step when general.alignment is set through a generic setter.
+    void noteAlignment(std::string_view key, std::optional<uint64_t> value)
+    {
+        if (key == "general.alignment" && value && *value > 0 && *value <= UINT32_MAX && std::has_single_bit(*value))
+            alignment = *value;
+    }
+
     template<typename T>
     void setScalar(std::string_view key, ValueType type, T v)
     {
+        if constexpr (std::is_integral_v<T>) {
+            if (v >= 0)
+                noteAlignment(key, uint64_t(v));
+        }
         std::vector<std::byte> enc;
         Bytes b(enc);
         b.put(uint32_t(type));
@@ -177,6 +189,7 @@ void Writer::setInt32Array(std::string_view key, std::span<const int32_t> v)
 
 void Writer::setValue(std::string_view key, const Value &v)
 {
+    m->noteAlignment(key, v.asUInt());
     std::vector<std::byte> enc;
     Bytes b(enc);
     b.put(uint32_t(v.type));

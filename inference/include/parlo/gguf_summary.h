@@ -74,6 +74,10 @@ struct ModelSummary
 
 ModelSummary summarize(const File &file);
 
+// The model loader's gate: an Error "this model cannot be loaded: tensor X has type IQ2_XXS,
+// which Parlo does not support" for the first tensor of an unsupported type.
+Result<void> requireSupportedTypes(const File &file);
+
 // llama.cpp's name for a general.file_type value ("Q4_K_M"); nullopt for unknown values.
 std::optional<std::string> fileTypeName(uint64_t fileType);
 

@@ -115,6 +115,31 @@ private slots:
         QCOMPARE(identical, files.size());
     }
 
+    void realModelTruncatedAnywhereFails()
+    {
+        PARLO_REQUIRE_TEST_FILE(path, "models/stories260K-Q4_0.gguf");
+        QFile original(path);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        const QByteArray bytes = original.readAll();
+        const auto all = std::as_bytes(std::span(bytes.constData(), size_t(bytes.size())));
+        auto full = File::fromBytes(all);
+        QVERIFY(full);
+        uint64_t dataEnd = 0;
+        for (const auto &t : (*full)->tensors())
+            dataEnd = std::max(dataEnd, (*full)->dataOffset() + t.offset + t.byteSize);
+        // Every cut inside the header, then 300 cuts spread over the tensor data.
+        std::vector<size_t> cuts;
+        for (size_t c = 0; c <= (*full)->dataOffset(); ++c)
+            cuts.push_back(c);
+        for (size_t k = 1; k <= 300; ++k)
+            cuts.push_back(size_t((*full)->dataOffset() + (dataEnd - (*full)->dataOffset()) * k / 301));
+        cuts.push_back(size_t(dataEnd - 1));
+        for (size_t cut : cuts) {
+            auto file = File::fromBytes(all.first(cut));
+            QVERIFY2(!file, qPrintable(QString("cut at %1 of %2 parsed").arg(cut).arg(bytes.size())));
+        }
+    }
+
     void parseTimeOfTheBiggestModel()
     {
         PARLO_REQUIRE_TEST_FILE(path, "vocab/ggml-vocab-deepseek-llm.gguf");

@@ -85,6 +85,7 @@ private slots:
         QVERIFY(s.hasChatTemplate);
         QCOMPARE(s.chatTemplateBytes, uint64_t(14));
         QVERIFY(s.unsupported.empty() && s.refusal.empty());
+        QVERIFY(requireSupportedTypes(*build(w)));
     }
 
     void missingMetadataAndUnsupportedTypes()
@@ -99,6 +100,10 @@ private slots:
         QCOMPARE(s.kvCacheBytes(4096), std::nullopt);
         QCOMPARE(s.unsupported.size(), size_t(1));
         QCOMPARE(s.refusal, std::string("tensor a has type TQ1_0, which Parlo does not support"));
+        const auto gate = requireSupportedTypes(*build(w));
+        QVERIFY(!gate);
+        QCOMPARE(gate.error().message,
+                 std::string("this model cannot be loaded: tensor a has type TQ1_0, which Parlo does not support"));
     }
 };
 

@@ -148,6 +148,19 @@ private slots:
         QVERIFY(std::ranges::equal(f.tensorData(*tq), q8));
     }
 
+    void alignmentSetAsAPlainValueStillLaysOutTheData()
+    {
+        Writer w;
+        w.setUInt64("general.alignment", 128);
+        std::vector<float> a(3), b(5);
+        QVERIFY(w.addTensor("a", {3}, TensorType::F32, std::as_bytes(std::span(a))));
+        QVERIFY(w.addTensor("b", {5}, TensorType::F32, std::as_bytes(std::span(b))));
+        auto file = File::fromBytes(w.toBytes());
+        QVERIFY2(file, file ? "" : file.error().message.c_str());
+        QCOMPARE((*file)->alignment(), uint64_t(128));
+        QCOMPARE((*file)->findTensor("b")->offset, uint64_t(128));
+    }
+
     void writeFileReportsUnwritablePaths()
     {
         Writer w;
