@@ -117,6 +117,15 @@ StoreResult<OpenReport> HistoryStore::openChecked(const QString &path, const Ope
                                   .arg(QDir::toNativeSeparators(dir.absoluteFilePath()))};
     }
 
+    if (existed && QFileInfo(path).size() > 0) {
+        // SQLite takes a file too short for its header as an empty database and would write
+        // over it; a file that is not ours must be set aside instead.
+        QFile probe(path);
+        const QByteArray header = probe.open(QIODevice::ReadOnly) ? probe.read(100) : QByteArray();
+        if (probe.isOpen() && (header.size() < 100 || !header.startsWith(QByteArrayView("SQLite format 3\0", 16))))
+            return StoreError{ErrorKind::Corrupt, QStringLiteral("%1 is not an SQLite database").arg(file)};
+    }
+
     if (auto opened = m_db.open(path, options.create); !opened) {
         const StoreError &e = opened.error();
         const ErrorKind kind = e.kind == ErrorKind::Io ? ErrorKind::ReadOnly : e.kind;
@@ -164,7 +173,7 @@ StoreResult<OpenReport> HistoryStore::openChecked(const QString &path, const Ope
     }
 
     if (auto configured = configure(options); !configured)
-        return fail(configured.error());
+        return fail(detail::describe(configured.error(), path, QStringLiteral("opening the history")));
     if (options.readOnly) {
         report.schemaVersion = report.previousVersion;
         return report;
@@ -179,7 +188,7 @@ StoreResult<OpenReport> HistoryStore::openChecked(const QString &path, const Ope
 
     auto interrupted = recoverInterrupted();
     if (!interrupted)
-        return fail(interrupted.error());
+        return fail(detail::describe(interrupted.error(), path, QStringLiteral("opening the history")));
     report.interruptedMessages = *interrupted;
     if (*interrupted > 0)
         report.notices.append(QStringLiteral("%1 answer(s) were cut off when Parlo stopped unexpectedly; their partial "
