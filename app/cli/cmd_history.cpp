@@ -7,7 +7,6 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QSaveFile>
-
 #include <cstdio>
 
 namespace {
@@ -22,14 +21,18 @@ int fail(const StoreError &error)
     return 1;
 }
 
-void print(const QString &text) { std::fputs(text.toUtf8().constData(), stdout); }
+void print(const QString &text)
+{
+    std::fputs(text.toUtf8().constData(), stdout);
+}
 
 bool parseId(const QString &text, qint64 &id)
 {
     bool ok = false;
     id = text.toLongLong(&ok);
     if (!ok || id <= 0) {
-        parlo::cli::printError(QStringLiteral("\"%1\" is not a conversation id (see `parlo-cli history list`)").arg(text));
+        parlo::cli::printError(
+            QStringLiteral("\"%1\" is not a conversation id (see `parlo-cli history list`)").arg(text));
         return false;
     }
     return true;
@@ -46,11 +49,14 @@ int list(HistoryStore &store, int limit)
         print(QStringLiteral("No conversations yet.\n"));
         return 0;
     }
-    print(QStringLiteral("%1  %2  %3  %4\n").arg(QStringLiteral("ID"), 6).arg(QStringLiteral("UPDATED (UTC)"), -16)
-              .arg(QStringLiteral("MSGS"), 5).arg(QStringLiteral("TITLE")));
+    print(QStringLiteral("%1  %2  %3  %4\n")
+              .arg(QStringLiteral("ID"), 6)
+              .arg(QStringLiteral("UPDATED (UTC)"), -16)
+              .arg(QStringLiteral("MSGS"), 5)
+              .arg(QStringLiteral("TITLE")));
     for (const ConversationSummary &c : *rows) {
         const QString title = (c.pinned ? QStringLiteral("[pinned] ") : QString()) +
-            (c.title.isEmpty() ? QStringLiteral("(untitled)") : c.title);
+                              (c.title.isEmpty() ? QStringLiteral("(untitled)") : c.title);
         print(QStringLiteral("%1  %2  %3  %4\n")
                   .arg(c.id, 6)
                   .arg(c.updatedAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")), -16)
@@ -70,8 +76,9 @@ int search(HistoryStore &store, const QString &text, int limit)
         return 0;
     }
     for (const SearchHit &hit : *hits) {
-        const QString where = hit.messageId > 0 ? QStringLiteral("%1 message %2").arg(roleName(hit.role)).arg(hit.messageId)
-                                                : QStringLiteral("title");
+        const QString where = hit.messageId > 0
+                                  ? QStringLiteral("%1 message %2").arg(roleName(hit.role)).arg(hit.messageId)
+                                  : QStringLiteral("title");
         print(QStringLiteral("%1  %2  (%3)\n    %4\n")
                   .arg(hit.conversationId, 6)
                   .arg(hit.conversationTitle, where,
@@ -95,7 +102,8 @@ int writeOut(const QByteArray &data, const QString &outPath)
     return 0;
 }
 
-int exportHistory(HistoryStore &store, const QStringList &rest, bool all, const QString &format, const QString &outPath)
+int exportHistory(HistoryStore &store, const QStringList &rest, bool all, const QString &format,
+                  const QString &outPath)
 {
     if (format != u"md" && format != u"json") {
         parlo::cli::printError(QStringLiteral("--format must be md or json"));
@@ -120,7 +128,8 @@ int exportHistory(HistoryStore &store, const QStringList &rest, bool all, const 
             return fail(one.error());
         conversations.append(std::move(*one));
     }
-    const QByteArray data = format == u"json" ? exportJson(conversations) : exportMarkdown(conversations).toUtf8();
+    const QByteArray data =
+        format == u"json" ? exportJson(conversations) : exportMarkdown(conversations).toUtf8();
     return writeOut(data, outPath);
 }
 
@@ -132,7 +141,8 @@ int importHistory(HistoryStore &store, const QString &path)
         return 1;
     }
     if (file.size() > kMaxImportBytes) {
-        parlo::cli::printError(QStringLiteral("%1 is larger than 1 GiB; that is not a history export").arg(path));
+        parlo::cli::printError(
+            QStringLiteral("%1 is larger than 1 GiB; that is not a history export").arg(path));
         return 1;
     }
     auto parsed = parseExportJson(file.readAll());
@@ -141,7 +151,9 @@ int importHistory(HistoryStore &store, const QString &path)
     auto report = store.importConversations(*parsed);
     if (!report)
         return fail(report.error());
-    print(QStringLiteral("Imported %1 conversation(s); %2 already present.\n").arg(report->imported).arg(report->skipped));
+    print(QStringLiteral("Imported %1 conversation(s); %2 already present.\n")
+              .arg(report->imported)
+              .arg(report->skipped));
     return 0;
 }
 
@@ -155,7 +167,8 @@ int runHistory(const QStringList &args)
         "  search TEXT                   full-text search over messages and titles\n"
         "  export (ID|--all) --format md|json [--out FILE]\n"
         "  import FILE                   a JSON export; conversations already present are skipped");
-    const QCommandLineOption db("db", "History database (default: the app's).", "path", HistoryStore::defaultPath());
+    const QCommandLineOption db("db", "History database (default: the app's).", "path",
+                                HistoryStore::defaultPath());
     const QCommandLineOption format("format", "Export format: md or json.", "format", "md");
     const QCommandLineOption out("out", "Write the export to FILE instead of stdout.", "file");
     const QCommandLineOption all("all", "Export every conversation.");
@@ -168,7 +181,8 @@ int runHistory(const QStringList &args)
 
     QStringList positional = parser.positionalArguments();
     if (positional.isEmpty()) {
-        parlo::cli::printError(QStringLiteral("history needs a command: list, show, search, export or import"));
+        parlo::cli::printError(
+            QStringLiteral("history needs a command: list, show, search, export or import"));
         return 2;
     }
     const QString command = positional.takeFirst();

@@ -34,8 +34,14 @@ ChatRecorder::ChatRecorder(StoreAccess *access, const QString &memoryOnlyReason)
 
 ChatRecorder::~ChatRecorder() = default;
 
-bool ChatRecorder::canWrite() const { return m_access && !m_shared->failed(); }
-bool ChatRecorder::isPersistent() const { return canWrite(); }
+bool ChatRecorder::canWrite() const
+{
+    return m_access && !m_shared->failed();
+}
+bool ChatRecorder::isPersistent() const
+{
+    return canWrite();
+}
 
 std::optional<StoreError> ChatRecorder::storageError() const
 {
@@ -114,8 +120,11 @@ qint64 ChatRecorder::addUserMessage(const QString &text, qint64 parentId)
     if (canWrite() && m_conversation.id > 0 && parent >= 0) {
         std::optional<StoreResult<Message>> saved;
         ++m_writesIssued;
-        m_access->write([&](HistoryStore &store) { saved = store.addMessage(m_conversation.id, parent, Role::User, text); },
-                        true);
+        m_access->write(
+            [&](HistoryStore &store) {
+                saved = store.addMessage(m_conversation.id, parent, Role::User, text);
+            },
+            true);
         if (saved && saved->ok())
             return appendInMemory(saved->value()).id;
         if (saved)
@@ -140,7 +149,10 @@ qint64 ChatRecorder::beginAssistantMessage(const GenerationInfo &info, qint64 pa
         std::optional<StoreResult<Message>> saved;
         ++m_writesIssued;
         m_access->write(
-            [&](HistoryStore &store) { saved = store.beginAssistantMessage(m_conversation.id, parent, info); }, true);
+            [&](HistoryStore &store) {
+                saved = store.beginAssistantMessage(m_conversation.id, parent, info);
+            },
+            true);
         if (saved && saved->ok())
             return m_streamingId = appendInMemory(saved->value()).id;
         if (saved)
@@ -185,7 +197,8 @@ void ChatRecorder::finishMessage(qint64 messageId, const GenerationInfo &info)
     std::optional<StoreResult<void>> saved;
     ++m_writesIssued;
     const QString content = m->content;
-    m_access->write([&](HistoryStore &store) { saved = store.finishMessage(messageId, content, info); }, true);
+    m_access->write([&](HistoryStore &store) { saved = store.finishMessage(messageId, content, info); },
+                    true);
     if (saved && !saved->ok())
         m_shared->fail(saved->error());
     m_throttle.restart();

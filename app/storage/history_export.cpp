@@ -5,7 +5,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
-
 #include <cmath>
 
 namespace parlo::storage {
@@ -14,7 +13,10 @@ namespace {
 
 constexpr qint64 kMaxExactJsonInteger = qint64(1) << 53; // beyond it, a JSON number loses digits
 
-QString isoTime(const QDateTime &time) { return time.toUTC().toString(Qt::ISODateWithMs); }
+QString isoTime(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
 
 QJsonValue int64Value(qint64 value)
 {
@@ -162,7 +164,8 @@ public:
     void fail(const char *key, const char *expected)
     {
         if (m_error.isEmpty())
-            m_error = QStringLiteral("%1: \"%2\" should be %3").arg(m_where, QLatin1String(key), QLatin1String(expected));
+            m_error = QStringLiteral("%1: \"%2\" should be %3")
+                          .arg(m_where, QLatin1String(key), QLatin1String(expected));
     }
     void failWith(const QString &message)
     {
@@ -225,11 +228,11 @@ StoreResult<Conversation> readConversation(const QJsonObject &o, int index)
     for (qsizetype i = 0; i < messages.size(); ++i) {
         Reader mr(QStringLiteral("conversation %1, message %2").arg(index + 1).arg(i + 1));
         if (!messages[i].isObject())
-            return StoreError{ErrorKind::InvalidInput, mr.error().isEmpty()
-                                                           ? QStringLiteral("conversation %1, message %2 is not an object")
-                                                                 .arg(index + 1)
-                                                                 .arg(i + 1)
-                                                           : mr.error()};
+            return StoreError{
+                ErrorKind::InvalidInput,
+                mr.error().isEmpty()
+                    ? QStringLiteral("conversation %1, message %2 is not an object").arg(index + 1).arg(i + 1)
+                    : mr.error()};
         const QJsonObject mo = messages[i].toObject();
         Message m;
         m.id = mr.integer(mo, "id").value_or(0);
@@ -278,7 +281,8 @@ QString generationLine(const GenerationInfo &g)
 {
     QStringList parts;
     if (!g.modelFile.isEmpty())
-        parts << (g.quantization.isEmpty() ? g.modelFile : QStringLiteral("%1 (%2)").arg(g.modelFile, g.quantization));
+        parts << (g.quantization.isEmpty() ? g.modelFile
+                                           : QStringLiteral("%1 (%2)").arg(g.modelFile, g.quantization));
     if (!g.device.isEmpty())
         parts << g.device;
     if (g.generatedTokens)
@@ -291,13 +295,16 @@ QString generationLine(const GenerationInfo &g)
         parts << QStringLiteral("finished: %1").arg(finishReasonName(g.finishReason));
     if (!g.errorMessage.isEmpty())
         parts << g.errorMessage;
-    return parts.isEmpty() ? QString() : QStringLiteral("*") + parts.join(QStringLiteral(" · ")) + QStringLiteral("*");
+    return parts.isEmpty() ? QString()
+                           : QStringLiteral("*") + parts.join(QStringLiteral(" · ")) + QStringLiteral("*");
 }
 
 QString conversationMarkdown(const Conversation &c)
 {
-    QString out = QStringLiteral("# %1\n\n").arg(c.title.isEmpty() ? QStringLiteral("Untitled conversation") : c.title);
-    out += QStringLiteral("- Created: %1\n- Updated: %2\n").arg(humanTime(c.createdAt), humanTime(c.updatedAt));
+    QString out =
+        QStringLiteral("# %1\n\n").arg(c.title.isEmpty() ? QStringLiteral("Untitled conversation") : c.title);
+    out +=
+        QStringLiteral("- Created: %1\n- Updated: %2\n").arg(humanTime(c.createdAt), humanTime(c.updatedAt));
     if (!c.model.isEmpty())
         out += QStringLiteral("- Model: %1\n").arg(c.model);
     if (!c.folderName.isEmpty())
@@ -359,14 +366,16 @@ StoreResult<QList<Conversation>> parseExportJson(const QByteArray &json)
                                                        .arg(parseError.offset)};
     const QJsonObject root = doc.object();
     if (!doc.isObject() || root.value(QLatin1String("format")).toString() != QLatin1String(kExportFormat))
-        return StoreError{ErrorKind::InvalidInput, QStringLiteral("not a Parlo history export (no \"format\": \"%1\")")
-                                                       .arg(QLatin1String(kExportFormat))};
+        return StoreError{ErrorKind::InvalidInput,
+                          QStringLiteral("not a Parlo history export (no \"format\": \"%1\")")
+                              .arg(QLatin1String(kExportFormat))};
     const int version = root.value(QLatin1String("version")).toInt(0);
     if (version < 1 || version > kExportVersion)
-        return StoreError{ErrorKind::InvalidInput, QStringLiteral("export format version %1 is not supported (this Parlo "
-                                                                  "reads version %2)")
-                                                       .arg(version)
-                                                       .arg(kExportVersion)};
+        return StoreError{ErrorKind::InvalidInput,
+                          QStringLiteral("export format version %1 is not supported (this Parlo "
+                                         "reads version %2)")
+                              .arg(version)
+                              .arg(kExportVersion)};
     const QJsonValue list = root.value(QLatin1String("conversations"));
     if (!list.isArray())
         return StoreError{ErrorKind::InvalidInput, QStringLiteral("\"conversations\" should be a list")};
@@ -375,12 +384,14 @@ StoreResult<QList<Conversation>> parseExportJson(const QByteArray &json)
     const QJsonArray array = list.toArray();
     for (qsizetype i = 0; i < array.size(); ++i) {
         if (!array[i].isObject())
-            return StoreError{ErrorKind::InvalidInput, QStringLiteral("conversation %1 is not an object").arg(i + 1)};
+            return StoreError{ErrorKind::InvalidInput,
+                              QStringLiteral("conversation %1 is not an object").arg(i + 1)};
         auto c = readConversation(array[i].toObject(), int(i));
         if (!c)
             return c.error();
         if (uuids.contains(c->uuid))
-            return StoreError{ErrorKind::InvalidInput, QStringLiteral("conversation %1 repeats uuid %2").arg(i + 1).arg(c->uuid)};
+            return StoreError{ErrorKind::InvalidInput,
+                              QStringLiteral("conversation %1 repeats uuid %2").arg(i + 1).arg(c->uuid)};
         uuids.insert(c->uuid);
         out.append(std::move(*c));
     }

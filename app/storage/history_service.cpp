@@ -16,7 +16,8 @@ QFuture<StoreResult<OpenReport>> HistoryService::open(const QString &path, const
         readerOptions.create = false;
         // The writer has migrated and recovered, so the reader only needs a connection.
         std::optional<StoreResult<OpenReport>> reader;
-        m_reader.runAndWait([&](HistoryStore &readerStore) { reader = readerStore.open(path, readerOptions); });
+        m_reader.runAndWait(
+            [&](HistoryStore &readerStore) { reader = readerStore.open(path, readerOptions); });
         if (!reader->ok())
             return reader->error();
         for (const QString &text : report->notices)

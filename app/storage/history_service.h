@@ -25,13 +25,8 @@ public:
     // file set aside, answers cut off by a crash) also arrive through notice().
     QFuture<StoreResult<OpenReport>> open(const QString &path, const OpenOptions &options = {});
 
-    template<typename F>
-    auto read(F job)
-    {
-        return m_reader.post(std::move(job));
-    }
-    template<typename F>
-    auto writeAsync(F job)
+    template <typename F> auto read(F job) { return m_reader.post(std::move(job)); }
+    template <typename F> auto writeAsync(F job)
     {
         return m_writer.post([this, job = std::move(job)](HistoryStore &store) mutable {
             auto result = job(store);

@@ -1,6 +1,5 @@
 // Folders and conversations: create, rename, pin, move, list, open, delete.
 #include "history_store.h"
-
 #include "store_internal.h"
 
 #include <QUuid>
@@ -68,25 +67,27 @@ StoreResult<QList<Folder>> HistoryStore::folders()
 
 StoreResult<Conversation> HistoryStore::createConversation(const NewConversation &settings)
 {
-    return detail::guarded(m_path, QStringLiteral("creating the conversation"), [&]() -> StoreResult<Conversation> {
-        auto st = m_db.prepare("INSERT INTO conversations(uuid, title, title_is_auto, created_at, updated_at, "
-                               "folder_id, system_prompt, model, sampling_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!st)
-            return st.error();
-        const qint64 now = nowMs();
-        const QString title = settings.title.trimmed();
-        STORE_TRY(st->bind(1, QUuid::createUuid().toString(QUuid::WithoutBraces))
-                      .bind(2, title)
-                      .bind(3, title.isEmpty())
-                      .bind(4, now)
-                      .bind(5, now)
-                      .bindId(6, settings.folderId)
-                      .bind(7, settings.systemPrompt)
-                      .bind(8, settings.model)
-                      .bind(9, detail::jsonText(settings.sampling))
-                      .run());
-        return conversation(m_db.lastInsertId());
-    });
+    return detail::guarded(
+        m_path, QStringLiteral("creating the conversation"), [&]() -> StoreResult<Conversation> {
+            auto st = m_db.prepare(
+                "INSERT INTO conversations(uuid, title, title_is_auto, created_at, updated_at, "
+                "folder_id, system_prompt, model, sampling_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            if (!st)
+                return st.error();
+            const qint64 now = nowMs();
+            const QString title = settings.title.trimmed();
+            STORE_TRY(st->bind(1, QUuid::createUuid().toString(QUuid::WithoutBraces))
+                          .bind(2, title)
+                          .bind(3, title.isEmpty())
+                          .bind(4, now)
+                          .bind(5, now)
+                          .bindId(6, settings.folderId)
+                          .bind(7, settings.systemPrompt)
+                          .bind(8, settings.model)
+                          .bind(9, detail::jsonText(settings.sampling))
+                          .run());
+            return conversation(m_db.lastInsertId());
+        });
 }
 
 StoreResult<void> HistoryStore::touchConversation(qint64 conversationId)
@@ -138,13 +139,19 @@ StoreResult<void> HistoryStore::moveToFolder(qint64 conversationId, qint64 folde
 StoreResult<void> HistoryStore::setConversationSettings(qint64 conversationId, const QString &systemPrompt,
                                                         const QString &model, const QJsonObject &sampling)
 {
-    return detail::guarded(m_path, QStringLiteral("saving the conversation settings"), [&]() -> StoreResult<void> {
-        auto st = m_db.prepare("UPDATE conversations SET system_prompt = ?, model = ?, sampling_json = ? WHERE id = ?");
-        if (!st)
-            return st.error();
-        STORE_TRY(st->bind(1, systemPrompt).bind(2, model).bind(3, detail::jsonText(sampling)).bind(4, conversationId).run());
-        return m_db.changes() == 1 ? StoreResult<void>() : notFound("conversation", conversationId);
-    });
+    return detail::guarded(
+        m_path, QStringLiteral("saving the conversation settings"), [&]() -> StoreResult<void> {
+            auto st = m_db.prepare(
+                "UPDATE conversations SET system_prompt = ?, model = ?, sampling_json = ? WHERE id = ?");
+            if (!st)
+                return st.error();
+            STORE_TRY(st->bind(1, systemPrompt)
+                          .bind(2, model)
+                          .bind(3, detail::jsonText(sampling))
+                          .bind(4, conversationId)
+                          .run());
+            return m_db.changes() == 1 ? StoreResult<void>() : notFound("conversation", conversationId);
+        });
 }
 
 StoreResult<void> HistoryStore::deleteConversation(qint64 conversationId)
@@ -204,7 +211,10 @@ StoreResult<QList<ConversationSummary>> HistoryStore::listConversations(const Li
     return out;
 }
 
-StoreResult<qint64> HistoryStore::conversationCount() { return m_db.queryInt("SELECT count(*) FROM conversations"); }
+StoreResult<qint64> HistoryStore::conversationCount()
+{
+    return m_db.queryInt("SELECT count(*) FROM conversations");
+}
 
 StoreResult<ConversationSummary> HistoryStore::summary(qint64 conversationId)
 {
@@ -224,31 +234,33 @@ StoreResult<ConversationSummary> HistoryStore::summary(qint64 conversationId)
 
 StoreResult<Conversation> HistoryStore::conversation(qint64 conversationId)
 {
-    return detail::guarded(m_path, QStringLiteral("opening the conversation"), [&]() -> StoreResult<Conversation> {
-        auto head = summary(conversationId);
-        if (!head)
-            return head.error();
-        Conversation c;
-        static_cast<ConversationSummary &>(c) = *head;
-        auto st = m_db.prepare("SELECT c.system_prompt, c.sampling_json, c.active_root_id, f.name FROM conversations c "
-                               "LEFT JOIN folders f ON f.id = c.folder_id WHERE c.id = ?");
-        if (!st)
-            return st.error();
-        auto row = st->bind(1, conversationId).next();
-        if (!row)
-            return row.error();
-        if (!*row)
-            return notFound("conversation", conversationId);
-        c.systemPrompt = st->text(0);
-        c.sampling = detail::jsonObject(st->text(1));
-        c.activeRootId = st->isNull(2) ? 0 : st->int64(2);
-        c.folderName = st->text(3);
-        auto messages = messagesOf(conversationId);
-        if (!messages)
-            return messages.error();
-        c.messages = std::move(*messages);
-        return c;
-    });
+    return detail::guarded(
+        m_path, QStringLiteral("opening the conversation"), [&]() -> StoreResult<Conversation> {
+            auto head = summary(conversationId);
+            if (!head)
+                return head.error();
+            Conversation c;
+            static_cast<ConversationSummary &>(c) = *head;
+            auto st = m_db.prepare(
+                "SELECT c.system_prompt, c.sampling_json, c.active_root_id, f.name FROM conversations c "
+                "LEFT JOIN folders f ON f.id = c.folder_id WHERE c.id = ?");
+            if (!st)
+                return st.error();
+            auto row = st->bind(1, conversationId).next();
+            if (!row)
+                return row.error();
+            if (!*row)
+                return notFound("conversation", conversationId);
+            c.systemPrompt = st->text(0);
+            c.sampling = detail::jsonObject(st->text(1));
+            c.activeRootId = st->isNull(2) ? 0 : st->int64(2);
+            c.folderName = st->text(3);
+            auto messages = messagesOf(conversationId);
+            if (!messages)
+                return messages.error();
+            c.messages = std::move(*messages);
+            return c;
+        });
 }
 
 StoreResult<QList<Conversation>> HistoryStore::allConversations()

@@ -1,6 +1,5 @@
 // Importing our own JSON export: every conversation in one transaction, ids remapped.
 #include "history_store.h"
-
 #include "store_internal.h"
 
 #include <QHash>
@@ -9,25 +8,26 @@ namespace parlo::storage {
 
 StoreResult<ImportReport> HistoryStore::importConversations(const QList<Conversation> &conversations)
 {
-    return detail::guarded(m_path, QStringLiteral("importing conversations"), [&]() -> StoreResult<ImportReport> {
-        // All or nothing: a file that fails halfway leaves the history as it was.
-        Transaction tx(m_db);
-        STORE_TRY(tx.begin());
-        ImportReport report;
-        for (const Conversation &c : conversations) {
-            auto id = importOne(c);
-            if (!id)
-                return id.error().withContext(QStringLiteral("\"%1\"").arg(c.title));
-            if (*id == 0) {
-                ++report.skipped;
-            } else {
-                ++report.imported;
-                report.conversationIds.append(*id);
-            }
-        }
-        STORE_TRY(tx.commit());
-        return report;
-    });
+    return detail::guarded(m_path, QStringLiteral("importing conversations"),
+                           [&]() -> StoreResult<ImportReport> {
+                               // All or nothing: a file that fails halfway leaves the history as it was.
+                               Transaction tx(m_db);
+                               STORE_TRY(tx.begin());
+                               ImportReport report;
+                               for (const Conversation &c : conversations) {
+                                   auto id = importOne(c);
+                                   if (!id)
+                                       return id.error().withContext(QStringLiteral("\"%1\"").arg(c.title));
+                                   if (*id == 0) {
+                                       ++report.skipped;
+                                   } else {
+                                       ++report.imported;
+                                       report.conversationIds.append(*id);
+                                   }
+                               }
+                               STORE_TRY(tx.commit());
+                               return report;
+                           });
 }
 
 StoreResult<qint64> HistoryStore::importOne(const Conversation &c)
@@ -61,8 +61,9 @@ StoreResult<qint64> HistoryStore::importOne(const Conversation &c)
         }
     }
 
-    auto insert = m_db.cached("INSERT INTO conversations(uuid, title, title_is_auto, created_at, updated_at, pinned, "
-                              "folder_id, system_prompt, model, sampling_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto insert =
+        m_db.cached("INSERT INTO conversations(uuid, title, title_is_auto, created_at, updated_at, pinned, "
+                    "folder_id, system_prompt, model, sampling_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!insert)
         return insert.error();
     STORE_TRY(insert->bind(1, c.uuid)
@@ -80,8 +81,9 @@ StoreResult<qint64> HistoryStore::importOne(const Conversation &c)
 
     QHash<qint64, qint64> newId; // file position → row id
     for (const Message &m : c.messages) {
-        auto st = m_db.cached("INSERT INTO messages(conversation_id, parent_id, role, content, created_at, state) "
-                              "VALUES (?, ?, ?, ?, ?, 'done')");
+        auto st =
+            m_db.cached("INSERT INTO messages(conversation_id, parent_id, role, content, created_at, state) "
+                        "VALUES (?, ?, ?, ?, ?, 'done')");
         if (!st)
             return st.error();
         STORE_TRY(st->bind(1, conversationId)

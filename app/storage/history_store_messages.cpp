@@ -1,6 +1,5 @@
 // Messages as a tree: adding, streaming, finishing, branching, switching and deleting branches.
 #include "history_store.h"
-
 #include "store_internal.h"
 
 namespace parlo::storage {
@@ -26,8 +25,10 @@ StoreResult<MessageRef> lookup(Connection &db, qint64 messageId)
     if (!row)
         return row.error();
     if (!*row)
-        return StoreError{ErrorKind::NotFound, QStringLiteral("there is no message with id %1").arg(messageId)};
-    return MessageRef{st->int64(0), st->isNull(1) ? 0 : st->int64(1), roleFromName(st->text(2)).value_or(Role::User)};
+        return StoreError{ErrorKind::NotFound,
+                          QStringLiteral("there is no message with id %1").arg(messageId)};
+    return MessageRef{st->int64(0), st->isNull(1) ? 0 : st->int64(1),
+                      roleFromName(st->text(2)).value_or(Role::User)};
 }
 
 } // namespace
@@ -45,7 +46,8 @@ StoreResult<void> HistoryStore::writeGeneration(qint64 messageId, const Generati
 {
     auto st = m_db.cached(
         "INSERT OR REPLACE INTO generations(message_id, model_file, model_sha256, quantization, device, "
-        "sampler_json, seed, prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, finish_reason, "
+        "sampler_json, seed, prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, "
+        "finish_reason, "
         "error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return st.error();
@@ -80,12 +82,13 @@ StoreResult<Message> HistoryStore::insertMessage(qint64 conversationId, qint64 p
         if (!parent)
             return parent.error();
         if (parent->conversationId != conversationId)
-            return StoreError{ErrorKind::InvalidInput, QStringLiteral("message %1 belongs to another conversation")
-                                                           .arg(parentId)};
+            return StoreError{ErrorKind::InvalidInput,
+                              QStringLiteral("message %1 belongs to another conversation").arg(parentId)};
     }
     const qint64 now = nowMs();
-    auto st = m_db.cached("INSERT INTO messages(conversation_id, parent_id, role, content, created_at, state) "
-                          "VALUES (?, ?, ?, ?, ?, ?)");
+    auto st =
+        m_db.cached("INSERT INTO messages(conversation_id, parent_id, role, content, created_at, state) "
+                    "VALUES (?, ?, ?, ?, ?, ?)");
     if (!st)
         return st.error();
     auto inserted = st->bind(1, conversationId)
@@ -113,7 +116,8 @@ StoreResult<Message> HistoryStore::insertMessage(qint64 conversationId, qint64 p
     }
     STORE_TRY(setActive(conversationId, parentId, m.id));
     if (role == Role::User) {
-        auto title = m_db.cached("UPDATE conversations SET title = ? WHERE id = ? AND title_is_auto = 1 AND title = ''");
+        auto title = m_db.cached(
+            "UPDATE conversations SET title = ? WHERE id = ? AND title_is_auto = 1 AND title = ''");
         if (!title)
             return title.error();
         STORE_TRY(title->bind(1, autoTitle(content)).bind(2, conversationId).run());
@@ -123,7 +127,8 @@ StoreResult<Message> HistoryStore::insertMessage(qint64 conversationId, qint64 p
     return m;
 }
 
-StoreResult<Message> HistoryStore::addMessage(qint64 conversationId, qint64 parentId, Role role, const QString &content)
+StoreResult<Message> HistoryStore::addMessage(qint64 conversationId, qint64 parentId, Role role,
+                                              const QString &content)
 {
     return detail::guarded(m_path, QStringLiteral("saving the message"), [&] {
         return insertMessage(conversationId, parentId, role, content, MessageState::Done, nullptr);
@@ -134,7 +139,8 @@ StoreResult<Message> HistoryStore::beginAssistantMessage(qint64 conversationId, 
                                                          const GenerationInfo &info)
 {
     return detail::guarded(m_path, QStringLiteral("saving the answer"), [&] {
-        return insertMessage(conversationId, parentId, Role::Assistant, QString(), MessageState::Streaming, &info);
+        return insertMessage(conversationId, parentId, Role::Assistant, QString(), MessageState::Streaming,
+                             &info);
     });
 }
 
@@ -147,11 +153,13 @@ StoreResult<void> HistoryStore::updateStreamingContent(qint64 messageId, const Q
         STORE_TRY(st->bind(1, content).bind(2, messageId).run());
         if (m_db.changes() == 1)
             return {};
-        return StoreError{ErrorKind::NotFound, QStringLiteral("there is no message %1 being written").arg(messageId)};
+        return StoreError{ErrorKind::NotFound,
+                          QStringLiteral("there is no message %1 being written").arg(messageId)};
     });
 }
 
-StoreResult<void> HistoryStore::finishMessage(qint64 messageId, const QString &content, const GenerationInfo &info)
+StoreResult<void> HistoryStore::finishMessage(qint64 messageId, const QString &content,
+                                              const GenerationInfo &info)
 {
     return detail::guarded(m_path, QStringLiteral("saving the answer"), [&]() -> StoreResult<void> {
         Transaction tx(m_db);
@@ -171,12 +179,14 @@ StoreResult<void> HistoryStore::finishMessage(qint64 messageId, const QString &c
 
 StoreResult<Message> HistoryStore::branchFrom(qint64 messageId, const QString &content)
 {
-    return detail::guarded(m_path, QStringLiteral("saving the edited message"), [&]() -> StoreResult<Message> {
-        auto ref = lookup(m_db, messageId);
-        if (!ref)
-            return ref.error();
-        return insertMessage(ref->conversationId, ref->parentId, ref->role, content, MessageState::Done, nullptr);
-    });
+    return detail::guarded(m_path, QStringLiteral("saving the edited message"),
+                           [&]() -> StoreResult<Message> {
+                               auto ref = lookup(m_db, messageId);
+                               if (!ref)
+                                   return ref.error();
+                               return insertMessage(ref->conversationId, ref->parentId, ref->role, content,
+                                                    MessageState::Done, nullptr);
+                           });
 }
 
 StoreResult<void> HistoryStore::switchToBranch(qint64 messageId)
@@ -205,14 +215,18 @@ StoreResult<void> HistoryStore::deleteMessageSubtree(qint64 messageId)
             return del.error();
         STORE_TRY(del->bind(1, messageId).run());
         // Show the newest remaining sibling where the deleted branch was on screen.
-        auto fix = ref->parentId > 0
-            ? m_db.prepare("UPDATE messages SET active_child_id = (SELECT max(id) FROM messages WHERE parent_id = ?1) "
-                           "WHERE id = ?1 AND active_child_id = ?2")
-            : m_db.prepare("UPDATE conversations SET active_root_id = (SELECT max(id) FROM messages WHERE "
-                           "conversation_id = ?1 AND parent_id IS NULL) WHERE id = ?1 AND active_root_id = ?2");
+        auto fix =
+            ref->parentId > 0
+                ? m_db.prepare("UPDATE messages SET active_child_id = (SELECT max(id) FROM messages WHERE "
+                               "parent_id = ?1) "
+                               "WHERE id = ?1 AND active_child_id = ?2")
+                : m_db.prepare(
+                      "UPDATE conversations SET active_root_id = (SELECT max(id) FROM messages WHERE "
+                      "conversation_id = ?1 AND parent_id IS NULL) WHERE id = ?1 AND active_root_id = ?2");
         if (!fix)
             return fix.error();
-        STORE_TRY(fix->bind(1, ref->parentId > 0 ? ref->parentId : ref->conversationId).bind(2, messageId).run());
+        STORE_TRY(
+            fix->bind(1, ref->parentId > 0 ? ref->parentId : ref->conversationId).bind(2, messageId).run());
         STORE_TRY(touchConversation(ref->conversationId));
         return tx.commit();
     });
@@ -221,10 +235,12 @@ StoreResult<void> HistoryStore::deleteMessageSubtree(qint64 messageId)
 StoreResult<QList<Message>> HistoryStore::messagesOf(qint64 conversationId)
 {
     auto st = m_db.cached(
-        "SELECT m.id, m.parent_id, m.active_child_id, m.role, m.content, m.created_at, m.state, g.message_id, "
+        "SELECT m.id, m.parent_id, m.active_child_id, m.role, m.content, m.created_at, m.state, "
+        "g.message_id, "
         "g.model_file, g.model_sha256, g.quantization, g.device, g.sampler_json, g.seed, g.prompt_tokens, "
         "g.generated_tokens, g.ttft_ms, g.prefill_tps, g.decode_tps, g.finish_reason, g.error_message "
-        "FROM messages m LEFT JOIN generations g ON g.message_id = m.id WHERE m.conversation_id = ? ORDER BY m.id");
+        "FROM messages m LEFT JOIN generations g ON g.message_id = m.id WHERE m.conversation_id = ? ORDER BY "
+        "m.id");
     if (!st)
         return st.error();
     st->bind(1, conversationId);

@@ -1,10 +1,8 @@
 // Full-text search: FTS5 over message text and titles, ranked by bm25, with snippets.
 #include "history_store.h"
-
 #include "store_internal.h"
 
 #include <QRegularExpression>
-
 #include <algorithm>
 
 namespace parlo::storage {
@@ -23,7 +21,8 @@ QString ftsQuery(const QString &text)
         word.remove(QChar(0)); // SQLite strings stop at NUL
         if (word.isEmpty())
             continue;
-        QString term = QLatin1Char('"') + word.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+        QString term =
+            QLatin1Char('"') + word.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
         if (i == words.size() - 1 && !text.back().isSpace())
             term += QLatin1Char('*');
         terms.append(term);
@@ -33,6 +32,24 @@ QString ftsQuery(const QString &text)
 
 // A word in a title says more about a conversation than the same word deep in a message.
 constexpr double kTitleBoost = 2.0;
+
+// bm25 costs a lookup per matching row, so a word found in most of 100,000 messages would take
+// a second to rank. Ranking stops at the newest kRankWindow matches: below that every match is
+// ranked; above it, the best of the most recent ones are shown, which is what a user scanning
+// a very common word wants anyway.
+constexpr qint64 kRankWindow = 2000;
+
+// The smallest rowid among the newest kRankWindow matches, or 0 when there are fewer.
+StoreResult<qint64> rankFloor(Connection &db, const char *sql, const QString &query)
+{
+    auto st = db.cached(sql);
+    if (!st)
+        return st.error();
+    auto row = st->bind(1, query).bind(2, kRankWindow - 1).next();
+    if (!row)
+        return row.error();
+    return *row ? st->int64(0) : qint64(0);
+}
 
 } // namespace
 
@@ -45,14 +62,21 @@ StoreResult<QList<SearchHit>> HistoryStore::search(const QString &text, int limi
             return hits;
         // The inner SELECT lets FTS5 sort by rank itself and stop at the limit, so snippets are
         // built only for the rows returned.
-        auto messages = m_db.cached(
-            "SELECT s.rowid, s.snip, s.rank, m.conversation_id, m.role, c.title FROM "
-            "(SELECT rowid, snippet(messages_fts, 0, char(2), char(3), '…', 16) AS snip, rank FROM messages_fts "
-            " WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?2) s "
-            "JOIN messages m ON m.id = s.rowid JOIN conversations c ON c.id = m.conversation_id ORDER BY s.rank");
+        auto messages = m_db.cached("SELECT s.rowid, s.snip, s.rank, m.conversation_id, m.role, c.title FROM "
+                                    "(SELECT rowid, snippet(messages_fts, 0, char(2), char(3), '…', 16) AS "
+                                    "snip, rank FROM messages_fts "
+                                    " WHERE messages_fts MATCH ?1 AND rowid >= ?3 ORDER BY rank LIMIT ?2) s "
+                                    "JOIN messages m ON m.id = s.rowid JOIN conversations c ON c.id = "
+                                    "m.conversation_id ORDER BY s.rank");
         if (!messages)
             return messages.error();
-        messages->bind(1, query).bind(2, qint64(limit));
+        auto messageFloor = rankFloor(m_db,
+                                      "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 "
+                                      "ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+                                      query);
+        if (!messageFloor)
+            return messageFloor.error();
+        messages->bind(1, query).bind(2, qint64(limit)).bind(3, *messageFloor);
         for (;;) {
             auto row = messages->next();
             if (!row)
@@ -68,14 +92,21 @@ StoreResult<QList<SearchHit>> HistoryStore::search(const QString &text, int limi
             hit.conversationTitle = messages->text(5);
         }
 
-        auto titles = m_db.cached(
-            "SELECT s.rowid, s.snip, s.rank, c.title FROM "
-            "(SELECT rowid, highlight(conversations_fts, 0, char(2), char(3)) AS snip, rank FROM conversations_fts "
-            " WHERE conversations_fts MATCH ?1 ORDER BY rank LIMIT ?2) s "
-            "JOIN conversations c ON c.id = s.rowid ORDER BY s.rank");
+        auto titles =
+            m_db.cached("SELECT s.rowid, s.snip, s.rank, c.title FROM "
+                        "(SELECT rowid, highlight(conversations_fts, 0, char(2), char(3)) AS snip, "
+                        "rank FROM conversations_fts "
+                        " WHERE conversations_fts MATCH ?1 AND rowid >= ?3 ORDER BY rank LIMIT ?2) s "
+                        "JOIN conversations c ON c.id = s.rowid ORDER BY s.rank");
         if (!titles)
             return titles.error();
-        titles->bind(1, query).bind(2, qint64(limit));
+        auto titleFloor = rankFloor(m_db,
+                                    "SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ?1 "
+                                    "ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+                                    query);
+        if (!titleFloor)
+            return titleFloor.error();
+        titles->bind(1, query).bind(2, qint64(limit)).bind(3, *titleFloor);
         for (;;) {
             auto row = titles->next();
             if (!row)
@@ -89,7 +120,8 @@ StoreResult<QList<SearchHit>> HistoryStore::search(const QString &text, int limi
             hit.conversationTitle = titles->text(3);
         }
 
-        std::stable_sort(hits.begin(), hits.end(), [](const SearchHit &a, const SearchHit &b) { return a.rank < b.rank; });
+        std::stable_sort(hits.begin(), hits.end(),
+                         [](const SearchHit &a, const SearchHit &b) { return a.rank < b.rank; });
         if (hits.size() > limit)
             hits.resize(limit);
         return hits;

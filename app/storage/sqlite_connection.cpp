@@ -50,7 +50,10 @@ Statement &Statement::operator=(Statement &&other) noexcept
     return *this;
 }
 
-Statement::~Statement() { release(); }
+Statement::~Statement()
+{
+    release();
+}
 
 void Statement::release()
 {
@@ -90,7 +93,10 @@ Statement &Statement::bindNull(int index)
     return *this;
 }
 
-Statement &Statement::bindId(int index, qint64 id) { return id > 0 ? bind(index, id) : bindNull(index); }
+Statement &Statement::bindId(int index, qint64 id)
+{
+    return id > 0 ? bind(index, id) : bindNull(index);
+}
 
 Statement &Statement::bindOptional(int index, const std::optional<qint64> &value)
 {
@@ -137,9 +143,18 @@ StoreResult<void> Statement::run()
     }
 }
 
-bool Statement::isNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
-qint64 Statement::int64(int column) const { return sqlite3_column_int64(m_stmt, column); }
-double Statement::real(int column) const { return sqlite3_column_double(m_stmt, column); }
+bool Statement::isNull(int column) const
+{
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
+qint64 Statement::int64(int column) const
+{
+    return sqlite3_column_int64(m_stmt, column);
+}
+double Statement::real(int column) const
+{
+    return sqlite3_column_double(m_stmt, column);
+}
 
 QString Statement::text(int column) const
 {
@@ -158,7 +173,10 @@ std::optional<double> Statement::optionalReal(int column) const
     return isNull(column) ? std::nullopt : std::optional<double>(real(column));
 }
 
-Connection::~Connection() { close(); }
+Connection::~Connection()
+{
+    close();
+}
 
 StoreResult<void> Connection::open(const QString &path, bool create)
 {
@@ -196,7 +214,8 @@ StoreResult<Statement> Connection::prepare(const char *sql)
     sqlite3_stmt *stmt = nullptr;
     const int rc = sqlite3_prepare_v2(m_db, sql, -1, &stmt, nullptr);
     if (rc != SQLITE_OK)
-        return error(rc, QStringLiteral("preparing \"%1\"").arg(QString::fromUtf8(sql).simplified().left(60)));
+        return error(rc,
+                     QStringLiteral("preparing \"%1\"").arg(QString::fromUtf8(sql).simplified().left(60)));
     return Statement(m_db, stmt, false);
 }
 
@@ -209,7 +228,8 @@ StoreResult<Statement> Connection::cached(const char *sql)
         sqlite3_stmt *stmt = nullptr;
         const int rc = sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
         if (rc != SQLITE_OK)
-            return error(rc, QStringLiteral("preparing \"%1\"").arg(QString::fromUtf8(sql).simplified().left(60)));
+            return error(
+                rc, QStringLiteral("preparing \"%1\"").arg(QString::fromUtf8(sql).simplified().left(60)));
         it = m_cache.emplace(sql, stmt).first;
     }
     return Statement(m_db, it->second, true);
@@ -222,9 +242,10 @@ StoreResult<void> Connection::exec(const char *sql)
     char *message = nullptr;
     const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &message);
     if (rc != SQLITE_OK) {
-        StoreError e{errorKindFromSqlite(rc), QStringLiteral("%1 (SQLite %2)")
-                                                  .arg(QString::fromUtf8(message ? message : sqlite3_errstr(rc)))
-                                                  .arg(rc)};
+        StoreError e{errorKindFromSqlite(rc),
+                     QStringLiteral("%1 (SQLite %2)")
+                         .arg(QString::fromUtf8(message ? message : sqlite3_errstr(rc)))
+                         .arg(rc)};
         sqlite3_free(message);
         return e;
     }
@@ -242,8 +263,14 @@ StoreResult<qint64> Connection::queryInt(const char *sql)
     return *row ? st->int64(0) : qint64(0);
 }
 
-qint64 Connection::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
-int Connection::changes() const { return sqlite3_changes(m_db); }
+qint64 Connection::lastInsertId() const
+{
+    return sqlite3_last_insert_rowid(m_db);
+}
+int Connection::changes() const
+{
+    return sqlite3_changes(m_db);
+}
 
 StoreError Connection::error(int code, const QString &context) const
 {

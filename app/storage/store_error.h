@@ -7,14 +7,14 @@
 #include "parlo/result.h"
 
 #include <QString>
-
 #include <optional>
 #include <utility>
 #include <variant>
 
 namespace parlo::storage {
 
-enum class ErrorKind {
+enum class ErrorKind
+{
     Corrupt,      // the file is not a database or is damaged
     DiskFull,     // SQLITE_FULL: no space (or the page limit was hit)
     ReadOnly,     // the file or its folder cannot be written
@@ -34,14 +34,19 @@ struct StoreError
     ErrorKind kind = ErrorKind::Internal;
     QString message;
 
-    StoreError withContext(const QString &context) const { return {kind, context + QStringLiteral(": ") + message}; }
+    StoreError withContext(const QString &context) const
+    {
+        return {kind, context + QStringLiteral(": ") + message};
+    }
     parlo::Error toError() const { return parlo::Error{message.toStdString()}; }
 };
 
-inline StoreError storeError(ErrorKind kind, QString message) { return StoreError{kind, std::move(message)}; }
+inline StoreError storeError(ErrorKind kind, QString message)
+{
+    return StoreError{kind, std::move(message)};
+}
 
-template<typename T>
-class [[nodiscard]] StoreResult
+template <typename T> class [[nodiscard]] StoreResult
 {
 public:
     StoreResult(T value) : m_state(std::in_place_index<0>, std::move(value)) {}
@@ -64,8 +69,7 @@ private:
     std::variant<T, StoreError> m_state;
 };
 
-template<>
-class [[nodiscard]] StoreResult<void>
+template <> class [[nodiscard]] StoreResult<void>
 {
 public:
     StoreResult() = default;
@@ -82,9 +86,9 @@ private:
 } // namespace parlo::storage
 
 // Returns the error of `expr` (a StoreResult) from the enclosing function.
-#define STORE_TRY(expr)                                                                             \
-    do {                                                                                            \
-        auto &&store_try_result_ = (expr);                                                          \
-        if (!store_try_result_.ok())                                                                \
-            return store_try_result_.error();                                                       \
+#define STORE_TRY(expr)                                                                                      \
+    do {                                                                                                     \
+        auto &&store_try_result_ = (expr);                                                                   \
+        if (!store_try_result_.ok())                                                                         \
+            return store_try_result_.error();                                                                \
     } while (0)

@@ -10,9 +10,18 @@
 
 namespace parlo::storage::detail {
 
-inline qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
-inline QDateTime fromMs(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC); }
-inline qint64 toMs(const QDateTime &time) { return time.isValid() ? time.toMSecsSinceEpoch() : nowMs(); }
+inline qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+inline QDateTime fromMs(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+inline qint64 toMs(const QDateTime &time)
+{
+    return time.isValid() ? time.toMSecsSinceEpoch() : nowMs();
+}
 
 inline QString jsonText(const QJsonObject &object)
 {
@@ -25,12 +34,17 @@ inline QJsonObject jsonObject(const QString &text)
     return doc.isObject() ? doc.object() : QJsonObject();
 }
 
+// Beside a database that showed damage while in use: the next open checks every page.
+inline QString needsCheckMarker(const QString &path)
+{
+    return path + QStringLiteral(".needs-check");
+}
+
 // Rewrites a low-level error as a sentence about `action` ("saving the message") for `path`.
 StoreError describe(const StoreError &error, const QString &path, const QString &action);
 
 // Runs `body` and, on failure, describes its error for the user.
-template<typename F>
-auto guarded(const QString &path, const QString &action, F &&body) -> decltype(body())
+template <typename F> auto guarded(const QString &path, const QString &action, F &&body) -> decltype(body())
 {
     auto result = body();
     if (!result.ok())

@@ -7,7 +7,6 @@
 #include <QFuture>
 #include <QPromise>
 #include <QThread>
-
 #include <memory>
 #include <type_traits>
 
@@ -23,8 +22,7 @@ public:
 
     bool isCurrent() const { return QThread::currentThread() == m_thread.get(); }
 
-    template<typename F>
-    auto post(F job) -> QFuture<std::invoke_result_t<F, HistoryStore &>>
+    template <typename F> auto post(F job) -> QFuture<std::invoke_result_t<F, HistoryStore &>>
     {
         using R = std::invoke_result_t<F, HistoryStore &>;
         auto promise = std::make_shared<QPromise<R>>();

@@ -1,12 +1,12 @@
 #include "write_throttle.h"
 
 #include <QElapsedTimer>
-
 #include <memory>
 
 namespace parlo::storage {
 
-WriteThrottle::WriteThrottle(int intervalMs, Clock clock) : m_intervalMs(intervalMs), m_clock(std::move(clock))
+WriteThrottle::WriteThrottle(int intervalMs, Clock clock)
+    : m_intervalMs(intervalMs), m_clock(std::move(clock))
 {
     if (!m_clock) {
         auto timer = std::make_shared<QElapsedTimer>();
@@ -28,6 +28,9 @@ bool WriteThrottle::changed()
     return m_clock() - m_lastWrite >= m_intervalMs;
 }
 
-void WriteThrottle::written() { restart(); }
+void WriteThrottle::written()
+{
+    restart();
+}
 
 } // namespace parlo::storage

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <QtGlobal>
-
 #include <functional>
 
 namespace parlo::storage {

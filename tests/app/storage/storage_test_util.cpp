@@ -3,7 +3,6 @@
 #include <QFile>
 #include <QJsonObject>
 #include <QtTest>
-
 #include <sqlite3.h>
 
 namespace parlo::storage::test {
@@ -88,11 +87,13 @@ qint64 addSampleConversation(HistoryStore &store, const QString &topic)
     auto u1 = store.addMessage(c->id, 0, Role::User, QStringLiteral("Tell me about %1.").arg(topic));
     if (!u1)
         return 0;
-    auto a1 = store.addMessage(c->id, u1->id, Role::Assistant, QStringLiteral("A first answer about %1.").arg(topic));
+    auto a1 = store.addMessage(c->id, u1->id, Role::Assistant,
+                               QStringLiteral("A first answer about %1.").arg(topic));
     auto a2 = store.beginAssistantMessage(c->id, u1->id, sampleGeneration(FinishReason::None));
     if (!a1 || !a2)
         return 0;
-    if (!store.finishMessage(a2->id, QStringLiteral("A better answer about %1.").arg(topic), sampleGeneration()))
+    if (!store.finishMessage(a2->id, QStringLiteral("A better answer about %1.").arg(topic),
+                             sampleGeneration()))
         return 0;
     auto u2 = store.addMessage(c->id, a2->id, Role::User, QStringLiteral("More detail, please."));
     if (!u2)

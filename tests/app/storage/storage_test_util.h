@@ -26,8 +26,8 @@ GenerationInfo sampleGeneration(FinishReason reason = FinishReason::Stop);
 } // namespace parlo::storage::test
 
 // QVERIFY for a StoreResult, printing its message.
-#define QVERIFY_OK(expr)                                                                            \
-    do {                                                                                            \
-        const auto &store_result_ = (expr);                                                         \
-        QVERIFY2(store_result_.ok(), store_result_.ok() ? "" : qPrintable(store_result_.error().message)); \
+#define QVERIFY_OK(expr)                                                                                     \
+    do {                                                                                                     \
+        const auto &store_result_ = (expr);                                                                  \
+        QVERIFY2(store_result_.ok(), store_result_.ok() ? "" : qPrintable(store_result_.error().message));   \
     } while (0)

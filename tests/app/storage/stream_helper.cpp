@@ -6,7 +6,6 @@
 
 #include <QCoreApplication>
 #include <QThread>
-
 #include <cstdio>
 
 using namespace parlo::storage;

@@ -114,25 +114,35 @@ private slots:
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("reason");
         const QByteArray head = R"({"format":"parlo-history","version":1,"conversations":)";
-        const QByteArray conv = R"({"uuid":"u1","title":"t","titleIsAuto":false,"createdAt":"2024-05-01T10:00:00.000Z",)"
-                                R"("updatedAt":"2024-05-01T10:00:00.000Z","pinned":false,"folder":"","systemPrompt":"",)"
-                                R"("model":"","sampling":{},"activeRoot":0,"messages":)";
+        const QByteArray conv =
+            R"({"uuid":"u1","title":"t","titleIsAuto":false,"createdAt":"2024-05-01T10:00:00.000Z",)"
+            R"("updatedAt":"2024-05-01T10:00:00.000Z","pinned":false,"folder":"","systemPrompt":"",)"
+            R"("model":"","sampling":{},"activeRoot":0,"messages":)";
         auto msg = [](const char *extra) {
-            return QByteArray(R"({"role":"user","content":"x","createdAt":"2024-05-01T10:00:00.000Z","activeChild":0,)") +
-                extra + "}";
+            return QByteArray(
+                       R"({"role":"user","content":"x","createdAt":"2024-05-01T10:00:00.000Z","activeChild":0,)") +
+                   extra + "}";
         };
         QTest::newRow("not json") << QByteArray("{nope") << "not a JSON file";
         QTest::newRow("empty") << QByteArray() << "not a JSON file";
         QTest::newRow("array") << QByteArray("[]") << "not a Parlo history export";
-        QTest::newRow("other format") << QByteArray(R"({"format":"chatgpt"})") << "not a Parlo history export";
-        QTest::newRow("future version") << QByteArray(R"({"format":"parlo-history","version":9,"conversations":[]})")
-                                        << "version 9 is not supported";
-        QTest::newRow("conversations not list") << head + "{}}" << "should be a list";
-        QTest::newRow("conversation not object") << head + "[1]}" << "conversation 1 is not an object";
-        QTest::newRow("missing uuid") << head + R"([{"title":"t"}]})" << "\"uuid\" should be a string";
-        QTest::newRow("bad date") << head + "[" + QByteArray(conv).replace("2024-05-01T10:00:00.000Z", "yesterday") + "[]}]}"
+        QTest::newRow("other format")
+            << QByteArray(R"({"format":"chatgpt"})") << "not a Parlo history export";
+        QTest::newRow("future version")
+            << QByteArray(R"({"format":"parlo-history","version":9,"conversations":[]})")
+            << "version 9 is not supported";
+        QTest::newRow("conversations not list") << head + "{}}"
+                                                << "should be a list";
+        QTest::newRow("conversation not object") << head + "[1]}"
+                                                 << "conversation 1 is not an object";
+        QTest::newRow("missing uuid") << head + R"([{"title":"t"}]})"
+                                      << "\"uuid\" should be a string";
+        QTest::newRow("bad date") << head + "[" +
+                                         QByteArray(conv).replace("2024-05-01T10:00:00.000Z", "yesterday") +
+                                         "[]}]}"
                                   << "should be a date";
-        QTest::newRow("bad role") << head + "[" + conv + "[" + msg(R"("id":1,"parent":0)").replace("user", "wizard") + "]}]}"
+        QTest::newRow("bad role") << head + "[" + conv + "[" +
+                                         msg(R"("id":1,"parent":0)").replace("user", "wizard") + "]}]}"
                                   << "system, user or assistant";
         QTest::newRow("orphan") << head + "[" + conv + "[" + msg(R"("id":1,"parent":5)") + "]}]}"
                                 << "not an earlier message";
@@ -143,12 +153,14 @@ private slots:
                                      << "not an earlier message";
         QTest::newRow("fractional id") << head + "[" + conv + "[" + msg(R"("id":1.5,"parent":0)") + "]}]}"
                                        << "a whole number";
-        QTest::newRow("bad finish") << head + "[" + conv + "[" +
-                                           msg(R"("id":1,"parent":0,"generation":{"modelFile":"","modelSha256":"",)"
-                                               R"("quantization":"","device":"","sampler":{},"finishReason":"boom"})") +
-                                           "]}]}"
-                                    << "finishReason";
-        QTest::newRow("repeated uuid") << head + "[" + conv + "[]}," + conv + "[]}]}" << "repeats uuid";
+        QTest::newRow("bad finish")
+            << head + "[" + conv + "[" +
+                   msg(R"("id":1,"parent":0,"generation":{"modelFile":"","modelSha256":"",)"
+                       R"("quantization":"","device":"","sampler":{},"finishReason":"boom"})") +
+                   "]}]}"
+            << "finishReason";
+        QTest::newRow("repeated uuid") << head + "[" + conv + "[]}," + conv + "[]}]}"
+                                       << "repeats uuid";
     }
 
     void hostileImportsAreRefusedWithReasons()

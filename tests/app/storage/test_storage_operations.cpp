@@ -29,8 +29,9 @@ private slots:
         QVERIFY(c->id > 0);
         QVERIFY(c->titleIsAuto);
         QVERIFY(!c->uuid.isEmpty());
-        auto u = m_store.addMessage(c->id, 0, Role::User, "\n  Plan a three-day trip to Lisbon in May with trams, "
-                                                          "bakeries and a day at the beach\nDetails: two adults");
+        auto u = m_store.addMessage(c->id, 0, Role::User,
+                                    "\n  Plan a three-day trip to Lisbon in May with trams, "
+                                    "bakeries and a day at the beach\nDetails: two adults");
         QVERIFY_OK(u);
         auto titled = m_store.conversation(c->id);
         QCOMPARE(titled->title, QString("Plan a three-day trip to Lisbon in May with trams, bakeries…"));
@@ -75,7 +76,8 @@ private slots:
         auto c = m_store.createConversation(settings);
         QVERIFY_OK(c);
         QCOMPARE(c->sampling, settings.sampling);
-        QVERIFY_OK(m_store.setConversationSettings(c->id, "Be verbose.", "n.gguf", QJsonObject{{"min_p", 0.1}}));
+        QVERIFY_OK(
+            m_store.setConversationSettings(c->id, "Be verbose.", "n.gguf", QJsonObject{{"min_p", 0.1}}));
         auto u = m_store.addMessage(c->id, 0, Role::User, "hi");
         auto a = m_store.beginAssistantMessage(c->id, u->id, sampleGeneration(FinishReason::None));
         QVERIFY_OK(a);
@@ -178,7 +180,8 @@ private slots:
 
         // Parents must be in the same conversation.
         const qint64 other = m_store.createConversation()->id;
-        QCOMPARE(m_store.addMessage(other, firstAnswer, Role::User, "x").error().kind, ErrorKind::InvalidInput);
+        QCOMPARE(m_store.addMessage(other, firstAnswer, Role::User, "x").error().kind,
+                 ErrorKind::InvalidInput);
         QCOMPARE(m_store.switchToBranch(424242).error().kind, ErrorKind::NotFound);
     }
 

@@ -27,7 +27,8 @@ private slots:
         QCOMPARE(rawInt(path, "PRAGMA user_version"), qint64(schema::kCurrentVersion));
         QCOMPARE(rawInt(path, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_fts'"), qint64(1));
         // WAL persists in the file header.
-        QCOMPARE(rawInt(path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), qint64(1));
+        QCOMPARE(rawInt(path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"),
+                 qint64(1));
     }
 
     // v1 → v2: the model name moves into a generation row, the newest child becomes the
@@ -60,7 +61,8 @@ private slots:
         QCOMPARE(path1[1]->generation->modelFile, QString("stories260K-Q8_0.gguf"));
         QCOMPARE(path1[1]->generation->finishReason, FinishReason::None);
         QVERIFY(!c->message(1)->generation.has_value()); // user messages have none
-        QCOMPARE(rawInt(path, "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'model'"), qint64(0));
+        QCOMPARE(rawInt(path, "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'model'"),
+                 qint64(0));
 
         auto hits = store.search("tram");
         QVERIFY_OK(hits);
@@ -105,7 +107,8 @@ private slots:
         QCOMPARE(hits->first().messageId, qint64(7));
         auto titles = store.search("quarterly");
         QVERIFY_OK(titles);
-        QVERIFY(std::any_of(titles->begin(), titles->end(), [](const SearchHit &h) { return h.messageId == 0; }));
+        QVERIFY(
+            std::any_of(titles->begin(), titles->end(), [](const SearchHit &h) { return h.messageId == 0; }));
     }
 
     // A step that fails leaves the file at the version before it: each step is one transaction.
@@ -122,8 +125,10 @@ private slots:
         QVERIFY2(report.error().message.contains("version 2"), qPrintable(report.error().message));
         store.close();
         QCOMPARE(rawInt(path, "PRAGMA user_version"), qint64(1));
-        QCOMPARE(rawInt(path, "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'model'"), qint64(1));
-        QCOMPARE(rawInt(path, "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'state'"), qint64(0));
+        QCOMPARE(rawInt(path, "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'model'"),
+                 qint64(1));
+        QCOMPARE(rawInt(path, "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'state'"),
+                 qint64(0));
         QCOMPARE(rawInt(path, "SELECT count(*) FROM messages"), qint64(6));
     }
 
@@ -144,7 +149,8 @@ private slots:
         auto report = store.open(path);
         QVERIFY(!report.ok());
         QCOMPARE(report.error().kind, ErrorKind::TooNew);
-        QVERIFY2(report.error().message.contains("newer version of Parlo"), qPrintable(report.error().message));
+        QVERIFY2(report.error().message.contains("newer version of Parlo"),
+                 qPrintable(report.error().message));
         QVERIFY(report.error().message.contains("99"));
         QVERIFY(!store.isOpen());
         QCOMPARE(fileBytes(path), before);

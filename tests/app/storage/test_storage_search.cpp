@@ -35,10 +35,10 @@ private slots:
                                     {"Which tomatoes grow well on a balcony?",
                                      "Cherry tomatoes and tomatoes such as Tumbling Tom: tomatoes love sun.",
                                      "And basil?"});
-        m_recipes = conversationWith("Dinner ideas",
-                                     {"A quick recipe with tomatoes, please. Something with a lot of garlic, olive "
-                                      "oil, some pasta water and fresh herbs from the market.",
-                                      "Try pasta al pomodoro.", "Crème brûlée for dessert?"});
+        m_recipes = conversationWith(
+            "Dinner ideas", {"A quick recipe with tomatoes, please. Something with a lot of garlic, olive "
+                             "oil, some pasta water and fresh herbs from the market.",
+                             "Try pasta al pomodoro.", "Crème brûlée for dessert?"});
     }
 
     void ranksDenserMatchesFirst()
@@ -78,11 +78,11 @@ private slots:
 
     void prefixDiacriticsAndAllWords()
     {
-        QCOMPARE(m_store.search("tomat")->size(), 3);            // still typing
-        QCOMPARE(m_store.search("creme brulee")->size(), 1);     // accents folded
-        QCOMPARE(m_store.search("tomatoes basil")->size(), 0);   // every word must match one text
+        QCOMPARE(m_store.search("tomat")->size(), 3);          // still typing
+        QCOMPARE(m_store.search("creme brulee")->size(), 1);   // accents folded
+        QCOMPARE(m_store.search("tomatoes basil")->size(), 0); // every word must match one text
         QCOMPARE(m_store.search("tomatoes balcony")->size(), 1);
-        QCOMPARE(m_store.search("tomat ")->size(), 0);           // a finished word is exact
+        QCOMPARE(m_store.search("tomat ")->size(), 0); // a finished word is exact
     }
 
     void hostileQueriesAreText()
@@ -98,6 +98,36 @@ private slots:
         QVERIFY(m_store.search(QString(QChar(0)) + "x").ok());
         QVERIFY(m_store.search("tomatoes", 0).value().isEmpty());
         QCOMPARE(m_store.search("tomatoes", 2)->size(), 2);
+    }
+
+    // Past 2,000 matches, ranking covers the newest 2,000 (bm25 over every match of a word in
+    // most messages would take a second); rarer words are ranked over everything.
+    void veryCommonWordsRankTheNewestMatches()
+    {
+        Conversation many;
+        many.uuid = "many";
+        many.title = "Many";
+        many.createdAt = many.updatedAt = QDateTime::currentDateTimeUtc();
+        for (int i = 1; i <= 2100; ++i) {
+            Message m;
+            m.id = i;
+            m.parentId = i - 1;
+            m.role = Role::User;
+            // The oldest hundred say "ubiquitous" three times: the best bm25, but too old.
+            m.content = i <= 100 ? QString("ubiquitous ubiquitous ubiquitous old%1").arg(i)
+                                 : QString("ubiquitous filler text number %1 and more words").arg(i);
+            m.createdAt = many.createdAt;
+            many.messages.append(m);
+        }
+        QVERIFY_OK(m_store.importConversations({many}));
+        auto hits = m_store.search("ubiquitous", 10);
+        QVERIFY_OK(hits);
+        QCOMPARE(hits->size(), 10);
+        for (const SearchHit &hit : *hits)
+            QVERIFY2(!hit.snippet.contains("old"), qPrintable(hit.snippet));
+        auto rare = m_store.search("old7 "); // a finished word: not old70…old79
+        QVERIFY_OK(rare);
+        QCOMPARE(rare->size(), 1);
     }
 
     void indexFollowsEditsRenamesAndDeletes()
@@ -120,9 +150,10 @@ private slots:
         QCOMPARE(m_store.search("zeppelin")->size(), 0);
         QCOMPARE(m_store.search("airships")->size(), 0);
         // The external-content index agrees with its tables.
-        QCOMPARE(rawExec(m_store.path(), "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1);"
-                                         "INSERT INTO conversations_fts(conversations_fts, rank) VALUES "
-                                         "('integrity-check', 1);"),
+        QCOMPARE(rawExec(m_store.path(),
+                         "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1);"
+                         "INSERT INTO conversations_fts(conversations_fts, rank) VALUES "
+                         "('integrity-check', 1);"),
                  QString());
     }
 };

@@ -15,8 +15,7 @@ using namespace parlo::storage::test;
 
 namespace {
 
-template<typename T>
-T await(QFuture<T> future)
+template <typename T> T await(QFuture<T> future)
 {
     // Keep the event loop turning, as the GUI would, until the result arrives.
     QElapsedTimer timer;
@@ -41,9 +40,9 @@ private slots:
         QVERIFY_OK(opened);
 
         QThread *writerThread = await(service.writeAsync([](HistoryStore &store) {
-            (void)addSampleConversation(store, "threads");
-            return StoreResult<QThread *>(QThread::currentThread());
-        })).value();
+                                    (void)addSampleConversation(store, "threads");
+                                    return StoreResult<QThread *>(QThread::currentThread());
+                                })).value();
         QThread *readerThread = await(service.read([](HistoryStore &) { return QThread::currentThread(); }));
         QVERIFY(writerThread != QThread::currentThread());
         QVERIFY(readerThread != QThread::currentThread());
@@ -93,7 +92,8 @@ private slots:
         auto list = await(service.listConversations());
         const qint64 readMs = timer.elapsed();
         QVERIFY_OK(list);
-        QVERIFY2(writing.load(), qPrintable(QString("the read took %1 ms and waited for the writes").arg(readMs)));
+        QVERIFY2(writing.load(),
+                 qPrintable(QString("the read took %1 ms and waited for the writes").arg(readMs)));
         QVERIFY(!held.isFinished());
         QVERIFY_OK(await(held));
     }

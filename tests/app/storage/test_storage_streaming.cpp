@@ -148,7 +148,8 @@ private slots:
         QCOMPARE(m->generation->finishReason, FinishReason::Interrupted);
         QCOMPARE(m->generation->modelFile, QString("stories260K-Q8_0.gguf"));
         QCOMPARE(m->generation->seed, std::optional<qint64>(99));
-        QVERIFY2(m->content.size() >= lastFlushed, qPrintable(QString("%1 < %2").arg(m->content.size()).arg(lastFlushed)));
+        QVERIFY2(m->content.size() >= lastFlushed,
+                 qPrintable(QString("%1 < %2").arg(m->content.size()).arg(lastFlushed)));
         QVERIFY(m->content.endsWith(' '));
         QVERIFY(expectedStory(20000).startsWith(m->content));
         QCOMPARE(c->activePath().size(), 2);

@@ -12,11 +12,11 @@
 #include <QSysInfo>
 #include <QTemporaryDir>
 #include <QThread>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <vector>
 
 using namespace parlo::storage;
@@ -28,14 +28,16 @@ class Words
 public:
     explicit Words(int count)
     {
-        static const char *syllables[] = {"ka", "lo", "mi", "ner", "tu", "sa", "vel", "do", "pri", "an", "ex", "or",
-                                          "qui", "ber", "ta", "zon", "ly", "mar", "cho", "fen", "gra", "his", "ju", "wo"};
+        static const char *syllables[] = {"ka",  "lo",  "mi",  "ner", "tu",  "sa",  "vel", "do",
+                                          "pri", "an",  "ex",  "or",  "qui", "ber", "ta",  "zon",
+                                          "ly",  "mar", "cho", "fen", "gra", "his", "ju",  "wo"};
         constexpr int n = int(sizeof(syllables) / sizeof(*syllables));
         QRandomGenerator rng(7);
         QSet<QString> seen;
         while (m_words.size() < count) {
             QString w;
-            const int parts = 1 + int(rng.bounded(3));
+            const int parts = 1 + int(rng.bounded(4)); // 24 + 24² + 24³ + 24⁴ words possible
+
             for (int i = 0; i < parts; ++i)
                 w += QLatin1String(syllables[rng.bounded(n)]);
             if (!seen.contains(w)) {
@@ -104,20 +106,25 @@ void report(const char *what, const Stats &s, const QString &extra = {})
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // progress shows up line by line, even in a pipe
     QCommandLineParser parser;
     parser.addHelpOption();
     const QCommandLineOption convOpt("conversations", "Conversations to create.", "n", "10000");
     const QCommandLineOption msgOpt("messages", "Messages in all.", "n", "100000");
     const QCommandLineOption iterOpt("iterations", "Timed runs per operation.", "n", "200");
-    const QCommandLineOption dbOpt("db", "Keep the database at this path (default: a temporary folder).", "path");
-    parser.addOptions({convOpt, msgOpt, iterOpt, dbOpt});
+    const QCommandLineOption dbOpt("db", "Keep the database at this path (default: a temporary folder).",
+                                   "path");
+    const QCommandLineOption reuseOpt("reuse", "Time an existing --db instead of building one.");
+    parser.addOptions({convOpt, msgOpt, iterOpt, dbOpt, reuseOpt});
     parser.process(app);
     const int conversations = qMax(1, parser.value(convOpt).toInt());
     const int messages = qMax(conversations, parser.value(msgOpt).toInt());
     const int iterations = qMax(1, parser.value(iterOpt).toInt());
     QTemporaryDir tmp;
     const QString path = parser.isSet(dbOpt) ? parser.value(dbOpt) : tmp.filePath("bench.sqlite");
-    QFile::remove(path);
+    const bool reuse = parser.isSet(reuseOpt) && parser.isSet(dbOpt) && QFileInfo::exists(path);
+    if (!reuse)
+        QFile::remove(path);
 
     std::printf("machine: %s, %s, %d hardware threads\n", qPrintable(QSysInfo::prettyProductName()),
                 qPrintable(QSysInfo::currentCpuArchitecture()), QThread::idealThreadCount());
@@ -137,7 +144,7 @@ int main(int argc, char **argv)
     const QDateTime start = QDateTime::fromMSecsSinceEpoch(1700000000000LL, Qt::UTC);
     int made = 0;
     QList<Conversation> batch;
-    for (int c = 0; c < conversations; ++c) {
+    for (int c = 0; c < conversations && !reuse; ++c) {
         Conversation conv;
         conv.uuid = QStringLiteral("bench-%1").arg(c);
         conv.title = words.sentence(rng, 3 + int(rng.bounded(5)));
@@ -169,15 +176,24 @@ int main(int argc, char **argv)
     }
     const double buildS = build.elapsed() / 1000.0;
     store.close();
-    std::printf("build: %.1f s (%.0f messages/s), file %.1f MiB\n", buildS, messages / buildS,
-                QFileInfo(path).size() / 1048576.0);
+    if (!reuse)
+        std::printf("build: %.1f s (%.0f messages/s), file %.1f MiB\n", buildS, messages / buildS,
+                    QFileInfo(path).size() / 1048576.0);
 
-    // Opening includes quick_check over every page.
+    // A large file gets a header and conversation-table check at open; a full quick_check
+    // only when a previous session met damage.
+    OpenOptions fullCheck;
+    fullCheck.fullCheckBelowBytes = std::numeric_limits<qint64>::max();
+    const Stats openFull = timeIt(3, [&](int) {
+        store.close();
+        (void)store.open(path, fullCheck);
+    });
+    report("open, full quick_check", openFull);
     const Stats open = timeIt(5, [&](int) {
         store.close();
         (void)store.open(path);
     });
-    report("open (quick_check, WAL, migrate)", open);
+    report("open (WAL, header + table check)", open);
 
     const Stats list = timeIt(iterations, [&](int) {
         ListQuery q;
@@ -198,7 +214,8 @@ int main(int argc, char **argv)
         auto c = store.conversation(1 + (qint64(i) * 7919) % conversations);
         messagesOpened += c ? c->messages.size() : 0;
     });
-    report("open a conversation", openConv, QStringLiteral("(%1 messages each)").arg(messagesOpened / iterations));
+    report("open a conversation", openConv,
+           QStringLiteral("(%1 messages each)").arg(messagesOpened / iterations));
 
     struct Query
     {
@@ -232,6 +249,7 @@ int main(int argc, char **argv)
         text += words.sentence(rng, 12);
         (void)store.updateStreamingContent(answer->id, text);
     });
-    report("streaming update (synchronous=FULL)", update, QStringLiteral("(answer grows to %1 chars)").arg(text.size()));
+    report("streaming update (synchronous=FULL)", update,
+           QStringLiteral("(answer grows to %1 chars)").arg(text.size()));
     return 0;
 }
