@@ -52,6 +52,21 @@ void matmulRows(const WeightView &w, size_t r0, size_t r1, const float *x, size_
             y[r] = dotF16F32(reinterpret_cast<const uint16_t *>(row), x, n);
             continue;
         }
+        if (w.type == TensorType::Q4_K && n_tokens <= 2 && hasAvx2Fma()) {
+            for (size_t t = 0; t < n_tokens; ++t)
+                dotQ4_KF32(row, x + t * xStride, n, y[t * yStride + r]);
+            continue;
+        }
+        if (w.type == TensorType::Q6_K && n_tokens <= 2 && hasAvx2Fma()) {
+            for (size_t t = 0; t < n_tokens; ++t)
+                dotQ6_KF32(row, x + t * xStride, n, y[t * yStride + r]);
+            continue;
+        }
+        if (w.type == TensorType::Q8_0 && n_tokens <= 2) {
+            for (size_t t = 0; t < n_tokens; ++t)
+                y[t * yStride + r] = dotQ8_0F32(row, x + t * xStride, n);
+            continue;
+        }
         if (scratch.size() < n)
             scratch.resize(n);
         if (!dequantizeRowTo(w.type, row, scratch.data(), n)) {
