@@ -67,6 +67,30 @@ PARLO_AVX2 float dotF32Avx2(const float *a, const float *b, size_t n)
     return sum;
 }
 
+PARLO_AVX2 void dot4F32Avx2(const float *const rows[4], const float *x, size_t n, float out[4])
+{
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    const float *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 xv = _mm256_loadu_ps(x + i);
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + i), xv, s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(r1 + i), xv, s1);
+        s2 = _mm256_fmadd_ps(_mm256_loadu_ps(r2 + i), xv, s2);
+        s3 = _mm256_fmadd_ps(_mm256_loadu_ps(r3 + i), xv, s3);
+    }
+    out[0] = hsum(s0);
+    out[1] = hsum(s1);
+    out[2] = hsum(s2);
+    out[3] = hsum(s3);
+    for (; i < n; ++i) {
+        out[0] += r0[i] * x[i];
+        out[1] += r1[i] * x[i];
+        out[2] += r2[i] * x[i];
+        out[3] += r3[i] * x[i];
+    }
+}
+
 PARLO_AVX2 inline __m256 loadHalf8(const uint16_t *p)
 {
     return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i *>(p)));
@@ -259,6 +283,16 @@ float dotF16F32(const uint16_t *a, const float *b, size_t n)
         return dotF16F32Avx2(a, b, n);
 #endif
     return scalar::dotF16F32(a, b, n);
+}
+
+void dot4F32(const float *const rows[4], const float *x, size_t n, float out[4])
+{
+#ifdef PARLO_X86
+    if (hasAvx2Fma())
+        return dot4F32Avx2(rows, x, n, out);
+#endif
+    for (int r = 0; r < 4; ++r)
+        out[r] = scalar::dotF32(rows[r], x, n);
 }
 
 void halfToFloatRow(const uint16_t *src, float *dst, size_t n)

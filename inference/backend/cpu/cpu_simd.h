@@ -15,6 +15,8 @@ uint16_t floatToHalf(float f);
 
 float dotF32(const float *a, const float *b, size_t n);
 float dotF16F32(const uint16_t *a, const float *b, size_t n);
+// out[r] = dot(rows[r], x) for four rows at once: x is loaded once for all four (prefill).
+void dot4F32(const float *const rows[4], const float *x, size_t n, float out[4]);
 void halfToFloatRow(const uint16_t *src, float *dst, size_t n);
 void floatToHalfRow(const float *src, uint16_t *dst, size_t n);
 // Q8_0 blocks (F16 scale, 32 int8) · float, n a multiple of 32: the mat-vec hot loop, fused
@@ -34,6 +36,8 @@ void axpyF16(float a, const uint16_t *x, float *y, size_t n);
 namespace scalar {
 float dotF32(const float *a, const float *b, size_t n);
 float dotF16F32(const uint16_t *a, const float *b, size_t n);
+// out[r] = dot(rows[r], x) for four rows at once: x is loaded once for all four (prefill).
+void dot4F32(const float *const rows[4], const float *x, size_t n, float out[4]);
 } // namespace scalar
 
 } // namespace parlo::cpu
