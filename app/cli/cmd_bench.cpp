@@ -111,7 +111,9 @@ int runBench(const QStringList &args)
     std::printf("decode weight bandwidth: %.2f GB/s (%.1f MiB of weights per token)\n", gbps,
                 double(d.decodeBytesPerToken) / 1048576.0);
     if (d.backend.rfind("CPU", 0) == 0) {
-        const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+        // The same number of threads as the engine, so the ratio compares like with like.
+        const unsigned threads = parser.isSet(engineOptions.threads) ? parser.value(engineOptions.threads).toUInt()
+                                                                      : std::max(1u, std::thread::hardware_concurrency());
         const double copy = measureCopyBandwidth(threads);
         std::printf("memory copy bandwidth: %.2f GB/s (read + write, %u threads); decode reaches %.0f%% of it\n", copy,
                     threads, 100.0 * gbps / copy);

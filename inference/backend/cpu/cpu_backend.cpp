@@ -32,7 +32,7 @@ template<typename F>
 void CpuBackend::parallel(size_t work, F &&fn)
 {
     if (work < k_minParallelWork || m_pool.size() == 1)
-        fn(0u, 1u);
+        fn(0u, 1u, 0u);
     else
         m_pool.run(fn);
 }
@@ -124,7 +124,7 @@ void CpuBackend::rmsNorm(BufferView x, const Weight *weight, BufferView y, float
     std::span<const float> wspan;
     if (weight && weight->valid())
         wspan = {reinterpret_cast<const float *>(weight->view.data), size_t(weight->view.n_cols)};
-    parallel(x.elements(), [&](unsigned ith, unsigned nth) {
+    parallel(x.elements(), [&](unsigned ith, unsigned nth, unsigned) {
         size_t b, e;
         ThreadPool::split(x.ne1, ith, nth, b, e);
         if (b < e)
@@ -137,10 +137,10 @@ void CpuBackend::matmul(const Weight &w, BufferView x, BufferView y)
     const float *xp = f32(x);
     float *yp = f32(y);
     const size_t n_rows = w.view.n_rows;
-    parallel(n_rows * w.view.n_cols * x.ne1, [&](unsigned ith, unsigned nth) {
+    parallel(n_rows * w.view.n_cols * x.ne1, [&](unsigned ith, unsigned nth, unsigned tid) {
         size_t b, e;
         ThreadPool::split(n_rows, ith, nth, b, e);
-        matmulRows(w.view, b, e, xp, x.ne0, x.ne1, yp, y.ne0, m_scratch[ith]);
+        matmulRows(w.view, b, e, xp, x.ne0, x.ne1, yp, y.ne0, m_scratch[tid]);
     });
 }
 
@@ -160,14 +160,14 @@ void CpuBackend::matmulExperts(const Weight &w, uint32_t rowsPerExpert, BufferVi
         if (e >= 0 && uint32_t(e) < n_expert)
             slotsOf[e].push_back(s);
     }
-    parallel(size_t(rowsPerExpert) * w.view.n_cols * ids.elements(), [&](unsigned ith, unsigned nth) {
+    parallel(size_t(rowsPerExpert) * w.view.n_cols * ids.elements(), [&](unsigned ith, unsigned nth, unsigned tid) {
         size_t b, e;
         ThreadPool::split(rowsPerExpert, ith, nth, b, e);
         for (uint32_t ex = 0; ex < n_expert; ++ex) {
             const WeightView we = w.view.rowSlice(uint64_t(ex) * rowsPerExpert, rowsPerExpert);
             for (uint32_t s : slotsOf[ex]) {
                 const float *xr = xp + size_t(shared ? s / k : s) * x.ne0;
-                matmulRows(we, b, e, xr, x.ne0, 1, yp + size_t(s) * y.ne0, y.ne0, m_scratch[ith]);
+                matmulRows(we, b, e, xr, x.ne0, 1, yp + size_t(s) * y.ne0, y.ne0, m_scratch[tid]);
             }
         }
     });
@@ -181,7 +181,7 @@ void CpuBackend::rope(BufferView x, uint32_t head_dim, BufferView positions, con
                                ? reinterpret_cast<const float *>(params.freqFactors->view.data)
                                : nullptr;
     const uint32_t n_head = x.ne0 / head_dim;
-    parallel(x.elements() * 8, [&](unsigned ith, unsigned nth) {
+    parallel(x.elements() * 8, [&](unsigned ith, unsigned nth, unsigned) {
         size_t b, e;
         ThreadPool::split(x.ne1, ith, nth, b, e);
         if (b < e)
@@ -214,10 +214,10 @@ void CpuBackend::attention(BufferView q, BufferView kCache, BufferView vCache, B
     const uint32_t n_tokens = q.ne1;
     const uint32_t group = p.n_head / p.n_head_kv;
     const size_t jobs = size_t(n_tokens) * p.n_head;
-    parallel(jobs * (p.pos0 + n_tokens) * p.head_dim * 2, [&](unsigned ith, unsigned nth) {
+    parallel(jobs * (p.pos0 + n_tokens) * p.head_dim * 2, [&](unsigned ith, unsigned nth, unsigned tid) {
         size_t b, e;
         ThreadPool::split(jobs, ith, nth, b, e);
-        std::vector<float> &scratch = m_scratch[ith];
+        std::vector<float> &scratch = m_scratch[tid];
         if (scratch.size() < p.pos0 + n_tokens)
             scratch.resize(p.pos0 + n_tokens);
         for (size_t job = b; job < e; ++job) {
@@ -234,7 +234,7 @@ void CpuBackend::swiglu(BufferView gate, BufferView up, BufferView out)
 {
     const float *g = f32(gate), *u = f32(up);
     float *o = f32(out);
-    parallel(out.elements() * 8, [&](unsigned ith, unsigned nth) {
+    parallel(out.elements() * 8, [&](unsigned ith, unsigned nth, unsigned) {
         size_t b, e;
         ThreadPool::split(out.elements(), ith, nth, b, e);
         if (b < e)

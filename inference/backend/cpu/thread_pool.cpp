@@ -12,8 +12,8 @@
 namespace parlo::cpu {
 
 namespace {
-// Decode dispatches a few hundred small ops per token; spinning this long before sleeping
-// keeps the wake-up cost off the critical path without burning a core when idle.
+// Decode dispatches a few hundred small ops per token; spinning a little before sleeping
+// keeps the wake-up off the critical path without burning a core when idle.
 constexpr int k_spinIterations = 4000;
 } // namespace
 
@@ -39,25 +39,48 @@ ThreadPool::~ThreadPool()
         t.join();
 }
 
-void ThreadPool::run(const std::function<void(unsigned, unsigned)> &fn)
+void ThreadPool::drain(unsigned thread)
 {
+    for (;;) {
+        const unsigned chunk = m_next.fetch_add(1, std::memory_order_acq_rel);
+        if (chunk >= m_nChunks)
+            return;
+        (*m_job)(chunk, m_nChunks, thread);
+        m_done.fetch_add(1, std::memory_order_acq_rel);
+    }
+}
+
+void ThreadPool::run(const Job &fn, unsigned nChunks)
+{
+    if (nChunks == 0)
+        nChunks = m_nThreads * 4;
     if (m_nThreads == 1) {
-        fn(0, 1);
+        for (unsigned c = 0; c < nChunks; ++c)
+            fn(c, nChunks, 0);
         return;
     }
     {
         std::lock_guard lock(m_mutex);
         m_job = &fn;
-        m_pending.store(m_nThreads - 1);
+        m_nChunks = nChunks;
+        m_next.store(0);
+        m_done.store(0);
         m_generation.fetch_add(1);
     }
     m_wake.notify_all();
-    fn(0, m_nThreads);
-    while (m_pending.load(std::memory_order_acquire) != 0)
+    drain(0);
+    while (m_done.load(std::memory_order_acquire) < nChunks)
+        PARLO_CPU_RELAX();
+    // Close the job; a worker that joined is at most finishing its failed fetch.
+    {
+        std::lock_guard lock(m_mutex);
+        m_job = nullptr;
+    }
+    while (m_active.load(std::memory_order_acquire) != 0)
         PARLO_CPU_RELAX();
 }
 
-void ThreadPool::workerLoop(unsigned ith)
+void ThreadPool::workerLoop(unsigned thread)
 {
     uint64_t seen = 0;
     for (;;) {
@@ -66,20 +89,18 @@ void ThreadPool::workerLoop(unsigned ith)
             PARLO_CPU_RELAX();
             ++spins;
         }
-        if (m_generation.load(std::memory_order_acquire) == seen) {
+        {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [&] { return m_generation.load() != seen; });
-        }
-        const std::function<void(unsigned, unsigned)> *job = nullptr;
-        {
-            std::lock_guard lock(m_mutex);
             seen = m_generation.load();
             if (m_stop)
                 return;
-            job = m_job;
+            if (!m_job)
+                continue; // woke after the job closed: the others did the work
+            m_active.fetch_add(1);
         }
-        (*job)(ith, m_nThreads);
-        m_pending.fetch_sub(1, std::memory_order_release);
+        drain(thread);
+        m_active.fetch_sub(1, std::memory_order_release);
     }
 }
 

@@ -3,6 +3,7 @@
 #include "backend/cpu/cpu_matmul.h"
 #include "backend/cpu/cpu_ops.h"
 #include "backend/cpu/cpu_simd.h"
+#include "core/quant/quantize.h"
 #include "parity.h"
 
 #include <QtTest>
@@ -90,6 +91,37 @@ private slots:
             w.view = WeightView{t, bytes.data(), n_cols, n_rows, bytes.size() / n_rows};
             QVERIFY(backend.prepareWeight(w).ok());
             const auto xf = randomFloats(size_t(n_cols) * n_tok, 7);
+            BufferView x = bufs.make(n_cols, n_tok), y = bufs.make(n_rows, n_tok);
+            backend.write(x, xf);
+            backend.matmul(w, x, y);
+            std::vector<float> got(size_t(n_rows) * n_tok), ref(got.size());
+            backend.read(y, got);
+            cpu::matmulReference(w.view, xf.data(), n_tok, ref.data());
+            QVERIFY2(test::nmse(got, ref) < 1e-10, qPrintable(QString::number(test::nmse(got, ref))));
+        }
+    }
+
+    void matmulQuantizedTypes_data()
+    {
+        QTest::addColumn<int>("type");
+        for (TensorType t : {TensorType::Q8_0, TensorType::Q4_0, TensorType::Q4_K, TensorType::Q6_K, TensorType::Q5_1})
+            QTest::newRow(tensorTypeName(uint32_t(t)).c_str()) << int(t);
+    }
+    void matmulQuantizedTypes()
+    {
+        QFETCH(int, type);
+        const auto t = TensorType(type);
+        cpu::CpuBackend backend(2);
+        Buffers bufs{backend, {}};
+        const uint32_t n_cols = 512, n_rows = 67;
+        const auto wf = randomFloats(size_t(n_cols) * n_rows, 3);
+        std::vector<std::byte> bytes(*tensorBytes(t, wf.size()));
+        QVERIFY(quant::quantize(t, wf, bytes).ok());
+        Weight w;
+        w.view = WeightView{t, bytes.data(), n_cols, n_rows, bytes.size() / n_rows};
+        QVERIFY(backend.prepareWeight(w).ok());
+        for (uint32_t n_tok : {1u, 2u, 6u}) { // the mat-vec and the batched paths
+            const auto xf = randomFloats(size_t(n_cols) * n_tok, 8);
             BufferView x = bufs.make(n_cols, n_tok), y = bufs.make(n_rows, n_tok);
             backend.write(x, xf);
             backend.matmul(w, x, y);

@@ -22,12 +22,13 @@ private slots:
         QCOMPARE(pool.size(), 3u);
         std::vector<std::atomic<int>> hits(1001);
         for (int round = 0; round < 50; ++round) {
-            pool.run([&](unsigned ith, unsigned nth) {
+            pool.run([&](unsigned ith, unsigned nth, unsigned thread) {
+                QVERIFY(thread < 3);
                 size_t b, e;
                 cpu::ThreadPool::split(hits.size(), ith, nth, b, e);
                 for (size_t i = b; i < e; ++i)
                     hits[i]++;
-            });
+            }, round % 7 + 1);
         }
         for (auto &h : hits)
             QCOMPARE(h.load(), 50);
