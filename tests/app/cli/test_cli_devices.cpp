@@ -1,30 +1,17 @@
 // parlo-cli --version and devices, as a user runs them.
 #include "parlo/version.h"
+#include "process_run.h"
 
 #include <QProcess>
 #include <QtTest>
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = parlo::test::ProcessRun;
 
 Run runCli(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(PARLO_CLI_PATH, args);
-    Run run;
-    if (!process.waitForFinished(120000))
-        return run;
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return parlo::test::runProcess(PARLO_CLI_PATH, args, env);
 }
 
 } // namespace

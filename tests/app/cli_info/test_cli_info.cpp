@@ -1,6 +1,7 @@
 // parlo-cli info on every shared GGUF, checked against what the reader says; and clear
 // failures for bad files.
 #include "parlo/gguf.h"
+#include "process_run.h"
 #include "parlo/gguf_writer.h"
 #include "test_data.h"
 
@@ -12,25 +13,9 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = parlo::test::ProcessRun;
 
-Run runCli(const QStringList &args)
-{
-    QProcess process;
-    process.start(PARLO_CLI_PATH, args);
-    Run run;
-    if (!process.waitForFinished(60000))
-        return run;
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
-}
+Run runCli(const QStringList &args) { return parlo::test::runProcess(PARLO_CLI_PATH, args); }
 
 // The value printed after "Label:" on its own line.
 QString field(const QString &out, const QString &label)

@@ -1,6 +1,7 @@
 // parlo-cli template end to end: byte-exact output against every expected rendering, template
 // errors on stderr with a non-zero exit, --model through GGUF metadata, --date, bad input.
 #include "parlo/gguf.h"
+#include "process_run.h"
 #include "parlo/gguf_writer.h"
 #include "parlo/json.h"
 #include "test_data.h"
@@ -12,25 +13,9 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = parlo::test::ProcessRun;
 
-Run runCli(const QStringList &args)
-{
-    QProcess process;
-    process.start(PARLO_CLI_PATH, QStringList{"template"} + args);
-    Run run;
-    if (!process.waitForFinished(60000))
-        return run;
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
+Run runCli(const QStringList &args) { return parlo::test::runProcess(PARLO_CLI_PATH, QStringList{"template"} + args); }
 
 QByteArray readAll(const QString &path)
 {
@@ -85,15 +70,15 @@ private slots:
         const Run run = runCli(args);
         if (QFile::exists(expectedBase + ".error")) {
             QCOMPARE(run.exitCode, 1);
-            QVERIFY(run.out.isEmpty());
+            QVERIFY(run.outBytes.isEmpty());
             QByteArray expected = readAll(expectedBase + ".error").trimmed();
             expected.replace("template error: ", "");
-            QVERIFY2(run.err.contains("template error: line "), run.err.constData());
-            QVERIFY2(run.err.contains(expected), run.err.constData());
+            QVERIFY2(run.errBytes.contains("template error: line "), run.errBytes.constData());
+            QVERIFY2(run.errBytes.contains(expected), run.errBytes.constData());
             return;
         }
-        QVERIFY2(run.exitCode == 0, run.err.constData());
-        QCOMPARE(run.out, readAll(expectedBase + ".txt"));
+        QVERIFY2(run.exitCode == 0, run.errBytes.constData());
+        QCOMPARE(run.outBytes, readAll(expectedBase + ".txt"));
     }
 
     void dateOptionFeedsStrftimeNow()
@@ -102,11 +87,11 @@ private slots:
         PARLO_REQUIRE_TEST_FILE(conv, "templates/conversations/simple.json");
         const Run run = runCli({"--template", tpl, "--messages", conv, "--date", "2024-07-04"});
         QCOMPARE(run.exitCode, 0);
-        QVERIFY2(run.out.contains("Today Date: 04 Jul 2024\n"), run.out.constData());
+        QVERIFY2(run.outBytes.contains("Today Date: 04 Jul 2024\n"), run.outBytes.constData());
         const Run today = runCli({"--template", tpl, "--messages", conv});
         QCOMPARE(today.exitCode, 0);
-        QVERIFY(today.out.contains(QDate::currentDate().toString("dd MMM yyyy").toUtf8()) ||
-                today.out.contains("Today Date: ")); // locale month names may differ; the date must be set
+        QVERIFY(today.outBytes.contains(QDate::currentDate().toString("dd MMM yyyy").toUtf8()) ||
+                today.outBytes.contains("Today Date: ")); // locale month names may differ; the date must be set
     }
 
     void tokensAndObjectConversations()
@@ -118,9 +103,9 @@ private slots:
         QVERIFY(writeAll(conv, "{\"messages\": [{\"role\": \"user\", \"content\": \"h\\u00e9\"}], \"extra\": \"X\"}"));
         Run run = runCli({"--template", tpl, "--messages", conv});
         QCOMPARE(run.exitCode, 0);
-        QCOMPARE(run.out, QByteArray("<s>h\xC3\xA9</s>X"));
+        QCOMPARE(run.outBytes, QByteArray("<s>h\xC3\xA9</s>X"));
         run = runCli({"--template", tpl, "--messages", conv, "--bos-token", "[B]", "--eos-token", ""});
-        QCOMPARE(run.out, QByteArray("[B]h\xC3\xA9X"));
+        QCOMPARE(run.outBytes, QByteArray("[B]h\xC3\xA9X"));
     }
 
     void modelTemplateFromGguf()
@@ -141,10 +126,10 @@ private slots:
         for (bool gen : {true, false}) {
             QStringList extra = gen ? QStringList{} : QStringList{"--no-generation-prompt"};
             const Run fromModel = runCli(QStringList{"--model", model, "--messages", conv} + extra);
-            QVERIFY2(fromModel.exitCode == 0, fromModel.err.constData());
+            QVERIFY2(fromModel.exitCode == 0, fromModel.errBytes.constData());
             const Run fromFile = runCli(QStringList{"--template", tpl, "--messages", conv, "--bos-token", bos, "--eos-token", eos} + extra);
-            QCOMPARE(fromModel.out, fromFile.out);
-            QVERIFY(fromModel.out.contains("<|user|>\nWhat is the capital of Italy?<|end|>"));
+            QCOMPARE(fromModel.outBytes, fromFile.outBytes);
+            QVERIFY(fromModel.outBytes.contains("<|user|>\nWhat is the capital of Italy?<|end|>"));
             // And the oracle agrees, given the same BOS/EOS.
             const QString script = parlo::test::testDataFile("tools/render_chat_template.py");
             if (script.isEmpty())
@@ -160,7 +145,7 @@ private slots:
             python.start("/usr/bin/python3", QStringList{script, tpl, objectPath} + extra);
             if (!python.waitForFinished(30000) || python.exitCode() != 0)
                 continue; // python3-jinja2 missing: the byte-exact expected-file tests still ran
-            QCOMPARE(fromModel.out, python.readAllStandardOutput());
+            QCOMPARE(fromModel.outBytes, python.readAllStandardOutput());
         }
     }
 
@@ -177,8 +162,8 @@ private slots:
         QVERIFY(writer.writeFile(model.toStdString()).ok());
         const Run run = runCli({"--model", model, "--messages", conv});
         QCOMPARE(run.exitCode, 0);
-        QCOMPARE(run.out, QByteArray("<|im_start|>user\nHello! Who are you?<|im_end|>\n<|im_start|>assistant\n"));
-        QVERIFY2(run.err.contains("no chat template; using the built-in ChatML template"), run.err.constData());
+        QCOMPARE(run.outBytes, QByteArray("<|im_start|>user\nHello! Who are you?<|im_end|>\n<|im_start|>assistant\n"));
+        QVERIFY2(run.errBytes.contains("no chat template; using the built-in ChatML template"), run.errBytes.constData());
     }
 
     void modelTemplateErrorGoesToStderr()
@@ -192,9 +177,9 @@ private slots:
         QVERIFY(writer.writeFile(model.toStdString()).ok());
         const Run run = runCli({"--model", model, "--messages", conv});
         QCOMPARE(run.exitCode, 1);
-        QVERIFY(run.out.isEmpty());
-        QVERIFY2(run.err.contains("template error: line 1, column ") && run.err.contains("System role not supported"),
-                 run.err.constData());
+        QVERIFY(run.outBytes.isEmpty());
+        QVERIFY2(run.errBytes.contains("template error: line 1, column ") && run.errBytes.contains("System role not supported"),
+                 run.errBytes.constData());
     }
 
     void badInvocations()
@@ -206,17 +191,17 @@ private slots:
         QCOMPARE(runCli({"--template", tpl, "--messages", conv, "--date", "15/01/2026"}).exitCode, 2);
         Run run = runCli({"--template", m_dir.filePath("missing.jinja"), "--messages", conv});
         QCOMPARE(run.exitCode, 1);
-        QVERIFY(run.err.contains("cannot read"));
+        QVERIFY(run.errBytes.contains("cannot read"));
         const QString broken = m_dir.filePath("broken.json");
         QVERIFY(writeAll(broken, "[{\"role\": \"user\", \"content\": \"x\"}"));
         run = runCli({"--template", tpl, "--messages", broken});
         QCOMPARE(run.exitCode, 1);
-        QVERIFY2(run.err.contains("JSON: line 1"), run.err.constData());
+        QVERIFY2(run.errBytes.contains("JSON: line 1"), run.errBytes.constData());
         const QString syntax = m_dir.filePath("syntax.jinja");
         QVERIFY(writeAll(syntax, "ok\n{% for x in messages %}"));
         run = runCli({"--template", syntax, "--messages", conv});
         QCOMPARE(run.exitCode, 1);
-        QVERIFY2(run.err.contains("template error: line 2, column "), run.err.constData());
+        QVERIFY2(run.errBytes.contains("template error: line 2, column "), run.errBytes.constData());
         run = runCli({"--model", m_dir.filePath("nope.gguf"), "--messages", conv});
         QCOMPARE(run.exitCode, 1);
     }

@@ -1,5 +1,6 @@
 // parlo-cli tokenize, as a user runs it: exact bytes in, ids on one line out.
 #include "test_data.h"
+#include "process_run.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -7,25 +8,9 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = parlo::test::ProcessRun;
 
-Run runCli(const QStringList &args)
-{
-    QProcess process;
-    process.start(PARLO_CLI_PATH, args);
-    Run run;
-    if (!process.waitForFinished(120000))
-        return run;
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
+Run runCli(const QStringList &args) { return parlo::test::runProcess(PARLO_CLI_PATH, args); }
 
 QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &bytes)
 {
@@ -51,9 +36,9 @@ private slots:
         const QString prompt = writeFile(dir, "prompt.txt", "Once upon a time");
         Run run = runCli({"tokenize", "--model", stories, "--raw", prompt, "--bos"});
         QCOMPARE(run.exitCode, 0);
-        QCOMPARE(run.out, QByteArray("1 403 407 261 378\n"));
+        QCOMPARE(run.outBytes, QByteArray("1 403 407 261 378\n"));
         run = runCli({"tokenize", "--model", stories, "--raw", prompt});
-        QCOMPARE(run.out, QByteArray("403 407 261 378\n"));
+        QCOMPARE(run.outBytes, QByteArray("403 407 261 378\n"));
     }
 
     // A file ending in a newline keeps it: the ids are for the exact bytes.
@@ -64,11 +49,11 @@ private slots:
         const QString text = writeFile(dir, "t.txt", "    Hello\n    Hello");
         Run run = runCli({"tokenize", "--model", gpt2, "--raw", text});
         QCOMPARE(run.exitCode, 0);
-        QCOMPARE(run.out, QByteArray("220 220 220 18435 198 220 220 220 18435\n"));
+        QCOMPARE(run.outBytes, QByteArray("220 220 220 18435 198 220 220 220 18435\n"));
         const QString newline = writeFile(dir, "n.txt", "\n\n\n");
-        QCOMPARE(runCli({"tokenize", "--model", gpt2, "--raw", newline}).out, QByteArray("628 198\n"));
+        QCOMPARE(runCli({"tokenize", "--model", gpt2, "--raw", newline}).outBytes, QByteArray("628 198\n"));
         const QString empty = writeFile(dir, "e.txt", "");
-        QCOMPARE(runCli({"tokenize", "--model", gpt2, "--raw", empty}).out, QByteArray("\n"));
+        QCOMPARE(runCli({"tokenize", "--model", gpt2, "--raw", empty}).outBytes, QByteArray("\n"));
     }
 
     void specialTokens()
@@ -78,8 +63,8 @@ private slots:
         const QString text = writeFile(dir, "s.txt", "<|endoftext|>");
         const Run asText = runCli({"tokenize", "--model", gpt2, "--raw", text});
         QCOMPARE(asText.exitCode, 0);
-        QVERIFY2(!asText.out.contains("50256"), asText.out.constData());
-        QCOMPARE(runCli({"tokenize", "--model", gpt2, "--raw", text, "--special"}).out, QByteArray("50256\n"));
+        QVERIFY2(!asText.outBytes.contains("50256"), asText.outBytes.constData());
+        QCOMPARE(runCli({"tokenize", "--model", gpt2, "--raw", text, "--special"}).outBytes, QByteArray("50256\n"));
     }
 
     void errors()
@@ -89,10 +74,10 @@ private slots:
         const QString notGguf = writeFile(dir, "bad.gguf", "this is not a gguf file at all");
         Run run = runCli({"tokenize", "--model", notGguf, "--raw", text});
         QVERIFY(run.exitCode != 0);
-        QVERIFY(run.err.startsWith("parlo-cli: "));
+        QVERIFY(run.errBytes.startsWith("parlo-cli: "));
         run = runCli({"tokenize", "--model", notGguf, "--raw", dir.filePath("missing.txt")});
         QVERIFY(run.exitCode != 0);
-        QVERIFY2(run.err.contains("missing.txt"), run.err.constData());
+        QVERIFY2(run.errBytes.contains("missing.txt"), run.errBytes.constData());
         run = runCli({"tokenize", "--raw", text});
         QCOMPARE(run.exitCode, 2);
     }

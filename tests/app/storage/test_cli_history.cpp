@@ -1,6 +1,7 @@
 // parlo-cli history, driven as a user runs it: list, show, search, export, import, and a
 // damaged database set aside with a message on stderr.
 #include "storage/history_export.h"
+#include "process_run.h"
 #include "storage_test_util.h"
 
 #include <QDir>
@@ -13,25 +14,9 @@ using namespace parlo::storage::test;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = parlo::test::ProcessRun;
 
-Run runCli(const QStringList &args)
-{
-    QProcess process;
-    process.start(PARLO_CLI_PATH, QStringList{"history"} + args);
-    Run run;
-    if (!process.waitForFinished(60000))
-        return run;
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
-}
+Run runCli(const QStringList &args) { return parlo::test::runProcess(PARLO_CLI_PATH, QStringList{"history"} + args); }
 
 } // namespace
 

@@ -1,5 +1,6 @@
 // Builds the .deb, checks it with lintian, unpacks it into a fresh root with `dpkg-deb -x`,
 // and runs the installed binaries from there.
+#include "process_run.h"
 #include "test_data.h"
 
 #include <QDir>
@@ -9,27 +10,11 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = parlo::test::ProcessRun;
 
-Run run(const QString &program, const QStringList &args, int timeoutMs = 600000)
+Run run(const QString &program, const QStringList &args)
 {
-    QProcess p;
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        r.err = "timed out";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return parlo::test::runProcess(program, args, QProcessEnvironment::systemEnvironment(), 600000);
 }
 
 bool toolMissing(const QString &tool) { return tool.isEmpty() || tool.endsWith("NOTFOUND"); }
