@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QtTest>
 
 namespace {
@@ -39,6 +40,21 @@ private slots:
         const QString out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
         QVERIFY2(p.exitCode() == 0, qPrintable(out));
         QVERIFY2(!out.contains("\nE:") && !out.startsWith("E:") && !out.contains("\nW:"), qPrintable(out));
+    }
+
+    void metainfoScreenshotsAreInTheRepository()
+    {
+        QFile file(PARLO_PACKAGING_DIR "/io.github.parlo.Parlo.metainfo.xml");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString xml = QString::fromUtf8(file.readAll());
+        const QRegularExpression image("<image>[^<]*/packaging/screenshots/([^<]+)</image>");
+        int count = 0;
+        for (auto it = image.globalMatch(xml); it.hasNext();) {
+            const QString name = it.next().captured(1);
+            QVERIFY2(QFileInfo::exists(PARLO_PACKAGING_DIR "/screenshots/" + name), qPrintable(name));
+            ++count;
+        }
+        QVERIFY2(count >= 2, "the light and the dark screenshot");
     }
 
     void flatpakManifestIsValidAndOffline()
