@@ -12,22 +12,28 @@ void EngineOptions::addTo(QCommandLineParser &parser) const
     parser.addOptions({model, device, threads, ctx, kvType});
 }
 
-std::unique_ptr<Engine> EngineOptions::load(const QCommandLineParser &parser, uint32_t defaultCtx) const
+std::unique_ptr<Engine> EngineOptions::load(const QCommandLineParser &parser, uint32_t defaultCtx,
+                                            const std::optional<QString> &deviceOverride) const
 {
     if (!parser.isSet(model)) {
         printError("--model is required");
         return nullptr;
     }
     LoadOptions options;
-    std::optional<std::string> requested;
-    if (parser.isSet(device))
+    // The device text as the user gave it (override, --device, else PARLO_DEVICE), so an index
+    // such as vulkan:1 reaches the engine intact.
+    std::string requested;
+    if (deviceOverride)
+        requested = deviceOverride->toStdString();
+    else if (parser.isSet(device))
         requested = parser.value(device).toStdString();
-    auto request = deviceRequestFrom(requested ? std::optional<std::string_view>(*requested) : std::nullopt);
-    if (!request) {
+    else
+        requested = qEnvironmentVariable("PARLO_DEVICE").toStdString();
+    if (auto request = parseDeviceRequest(requested); !request) {
         printError(QString::fromStdString(request.error().message));
         return nullptr;
     }
-    options.device = requested ? *requested : (request->kind == DeviceRequest::Kind::Cpu ? "cpu" : request->kind == DeviceRequest::Kind::Vulkan ? "vulkan" : "auto");
+    options.device = requested.empty() ? "auto" : requested;
     bool ok = true;
     if (parser.isSet(threads)) {
         options.threads = parser.value(threads).toUInt(&ok);

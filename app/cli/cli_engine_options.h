@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace parlo::cli {
@@ -23,7 +24,9 @@ struct EngineOptions
 
     void addTo(QCommandLineParser &parser) const;
     // Loads the model with the options given; prints the error and returns null on failure.
-    std::unique_ptr<Engine> load(const QCommandLineParser &parser, uint32_t defaultCtx = 0) const;
+    // `deviceOverride` replaces --device (bench runs one model on several devices).
+    std::unique_ptr<Engine> load(const QCommandLineParser &parser, uint32_t defaultCtx = 0,
+                                 const std::optional<QString> &deviceOverride = std::nullopt) const;
 };
 
 // "1 2 3" → ids; an error names the first word that is not an integer.
