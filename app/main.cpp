@@ -45,7 +45,11 @@ int main(int argc, char **argv)
     if (QQuickStyle::name().isEmpty())
         QQuickStyle::setStyle("Basic");
 
-    parlo::ui::AppContext context(parlo::ui::AppContext::optionsFromEnvironment());
+    parlo::ui::AppOptions options = parlo::ui::AppContext::optionsFromEnvironment();
+    // The demo conversations were not written by a model: they go with the mock engine.
+    if (parser.isSet(demoOption))
+        options.fakeEngine = true;
+    parlo::ui::AppContext context(options);
     if (parser.isSet(themeOption))
         context.settings()->setTheme(parser.value(themeOption));
     if (parser.isSet(demoOption))

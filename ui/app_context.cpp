@@ -1,20 +1,46 @@
 #include "app_context.h"
 
+#include "chat/engine_adapter.h"
 #include "chat/fake_engine.h"
 #include "chat/memory_conversation_repository.h"
+#include "chat/sqlite_conversation_repository.h"
 
 namespace parlo::ui {
 
 AppContext::AppContext(const AppOptions &options)
 {
     m_settings = std::make_unique<AppSettings>(options.settings);
-    m_repository = std::make_unique<app::MemoryConversationRepository>();
-    // Until the real engine is wired in, every build is the mock build.
-    const QString engineName = QStringLiteral("Mock engine: canned answers, no model inference");
-    m_service = std::make_unique<app::ChatService>(
-        std::make_unique<app::FakeEngine>(std::chrono::milliseconds(options.fakePieceDelayMs)));
+    // Real chats persist; the mock's canned answers (and --demo's seeded chats) stay in memory
+    // so they never land in the user's history.
+    QStringList notices;
+    if (!options.fakeEngine || !options.historyPath.isEmpty()) {
+        auto sqlite = std::make_unique<app::SqliteConversationRepository>();
+        const QString path =
+            options.historyPath.isEmpty() ? app::SqliteConversationRepository::defaultPath() : options.historyPath;
+        if (auto opened = sqlite->open(path)) {
+            notices = sqlite->takeNotices();
+            m_repository = std::move(sqlite);
+        } else {
+            notices << QStringLiteral("Conversations are not being saved: %1").arg(opened.error().message);
+        }
+    }
+    if (!m_repository)
+        m_repository = std::make_unique<app::MemoryConversationRepository>();
+    // The status bar names the engine only when it is the mock, so nobody mistakes canned
+    // answers for a model's.
+    QString engineName;
+    std::unique_ptr<app::InferenceEngine> engine;
+    if (options.fakeEngine) {
+        engineName = QStringLiteral("Mock engine: canned answers, no model inference");
+        engine = std::make_unique<app::FakeEngine>(std::chrono::milliseconds(options.fakePieceDelayMs));
+    } else {
+        engine = std::make_unique<app::EngineAdapter>(options.device.toStdString());
+    }
+    m_service = std::make_unique<app::ChatService>(std::move(engine));
     m_models = std::make_unique<ModelController>(m_settings.get(), m_service.get(), engineName);
     m_chat = std::make_unique<ChatController>(m_repository.get(), m_service.get(), m_models.get(), m_settings.get());
+    if (!notices.isEmpty())
+        m_chat->showNotice(notices.join(u' '));
 }
 
 AppContext::~AppContext()
@@ -35,7 +61,10 @@ QVariantMap AppContext::initialProperties()
 AppOptions AppContext::optionsFromEnvironment()
 {
     AppOptions options;
-    options.fakeEngine = qEnvironmentVariable("PARLO_FAKE_ENGINE", QStringLiteral("1")) != u"0";
+    options.fakeEngine = qEnvironmentVariable("PARLO_FAKE_ENGINE", QStringLiteral("0")) != u"0";
+    const QString device = qEnvironmentVariable("PARLO_DEVICE").trimmed();
+    if (!device.isEmpty())
+        options.device = device;
     bool ok = false;
     const int delay = qEnvironmentVariableIntValue("PARLO_FAKE_DELAY_MS", &ok);
     if (ok && delay >= 0)

@@ -16,10 +16,15 @@ namespace parlo::ui {
 
 struct AppOptions
 {
-    // Use the canned-answer engine (the mock build); otherwise the real engine when built in.
-    bool fakeEngine = true;
+    // Use the canned-answer engine (tests, screenshots, --demo); otherwise the real engine.
+    bool fakeEngine = false;
+    // Forces the real engine's device (cpu, vulkan[:N]); empty: the device setting.
+    QString device;
     int fakePieceDelayMs = 15;
     QSettings *settings = nullptr; // defaults to the user's settings
+    // The history database; empty: SqliteConversationRepository::defaultPath(). The mock engine
+    // keeps its conversations in memory unless a path is given.
+    QString historyPath;
 };
 
 class AppContext
@@ -36,7 +41,8 @@ public:
     ChatController *chat() { return m_chat.get(); }
     app::ConversationRepository *repository() { return m_repository.get(); }
 
-    // AppOptions from the environment: PARLO_FAKE_ENGINE, PARLO_FAKE_DELAY_MS.
+    // AppOptions from the environment: PARLO_FAKE_ENGINE (1: the mock engine), PARLO_FAKE_DELAY_MS,
+    // PARLO_DEVICE.
     static AppOptions optionsFromEnvironment();
 
 private:

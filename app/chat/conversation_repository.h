@@ -24,6 +24,9 @@ struct StoredMessage
     double timeToFirstTokenMs = 0.0;
     int tokenCount = 0;
     bool complete = true; // false while streaming or after an interrupted answer
+    // How an answer ended: "stop", "length", "user", "error" or "interrupted"; empty while it
+    // streams. A persistent repository writes the final row when this is set.
+    QString finishReason;
     QDateTime createdAt;
 };
 

@@ -1,6 +1,6 @@
 // The seam between the chat worker and whatever produces tokens. The worker only ever talks to
 // this interface, so the UI can run on FakeEngine (tests, screenshots, the mock build) and on
-// the real engine (RealEngine, once parlo/engine.h lands) without knowing which.
+// the real engine (EngineAdapter over parlo::Engine) without knowing which.
 //
 // All calls happen on the worker thread; implementations need not be thread-safe, except that
 // the callbacks' return values are how a caller on another thread asks them to stop.
@@ -33,6 +33,7 @@ struct SamplingSettings
     int64_t seed = -1; // -1: a fresh seed per answer
     int maxTokens = 512;
     int contextLength = 2048;
+    std::string device = "auto"; // where a load runs: "auto", "cpu", "vulkan" or "vulkan:N"
 };
 
 struct LoadedModelInfo
@@ -42,6 +43,9 @@ struct LoadedModelInfo
     int contextLength = 0;   // what the session was created with
     std::string deviceName;  // "CPU", "llvmpipe (Vulkan)" …
     std::string deviceReason; // why this device; always set
+    // A sentence for the user about the prompt layout (a built-in template stands in for a
+    // missing or broken one); empty when the model's own template is used.
+    std::string notice;
 };
 
 struct GenerationStats

@@ -5,6 +5,8 @@
 
 #include <QRegularExpression>
 
+#include <random>
+
 namespace parlo::cli {
 
 void EngineOptions::addTo(QCommandLineParser &parser) const
@@ -64,6 +66,59 @@ std::unique_ptr<Engine> EngineOptions::load(const QCommandLineParser &parser, ui
         return nullptr;
     }
     return std::move(engine.value());
+}
+
+namespace {
+
+bool parseFloat(const QCommandLineParser &p, const QCommandLineOption &o, float &out)
+{
+    if (!p.isSet(o))
+        return true;
+    bool ok = false;
+    out = p.value(o).toFloat(&ok);
+    if (!ok)
+        printError(QStringLiteral("--%1 expects a number").arg(o.names().constLast()));
+    return ok;
+}
+
+} // namespace
+
+void GenerationOptions::addTo(QCommandLineParser &parser) const
+{
+    parser.addOptions({count, temp, topK, topP, minP, repeat, presence, frequency, lastN, seed, stop, ignoreEos});
+}
+
+bool GenerationOptions::read(const QCommandLineParser &parser, GenerateRequest &request) const
+{
+    request.maxTokens = 128;
+    bool ok = true;
+    if (parser.isSet(count)) {
+        request.maxTokens = parser.value(count).toInt(&ok);
+        if (!ok || request.maxTokens < 0) {
+            printError("-n expects a non-negative number");
+            return false;
+        }
+    }
+    SamplerSettings &s = request.sampling;
+    if (!parseFloat(parser, temp, s.temperature) || !parseFloat(parser, topP, s.top_p) || !parseFloat(parser, minP, s.min_p)
+        || !parseFloat(parser, repeat, s.repeat_penalty) || !parseFloat(parser, presence, s.presence_penalty)
+        || !parseFloat(parser, frequency, s.frequency_penalty))
+        return false;
+    if (parser.isSet(topK))
+        s.top_k = parser.value(topK).toInt(&ok);
+    if (ok && parser.isSet(lastN))
+        s.penalty_last_n = parser.value(lastN).toInt(&ok);
+    s.seed = std::random_device{}();
+    if (ok && parser.isSet(seed))
+        s.seed = parser.value(seed).toULongLong(&ok);
+    if (!ok) {
+        printError("--top-k, --penalty-last-n and --seed expect whole numbers");
+        return false;
+    }
+    for (const QString &text : parser.values(stop))
+        request.stopStrings.push_back(text.toStdString());
+    request.ignoreEos = parser.isSet(ignoreEos);
+    return true;
 }
 
 Result<std::vector<int32_t>> parseTokenIds(const QString &text)

@@ -3,20 +3,8 @@
 #include "cli_engine_options.h"
 
 #include <cstdio>
-#include <random>
 
 namespace {
-
-bool parseFloat(const QCommandLineParser &p, const QCommandLineOption &o, float &out)
-{
-    if (!p.isSet(o))
-        return true;
-    bool ok = false;
-    out = p.value(o).toFloat(&ok);
-    if (!ok)
-        parlo::cli::printError(QStringLiteral("--%1 expects a number").arg(o.names().constLast()));
-    return ok;
-}
 
 int runGenerate(const QStringList &args)
 {
@@ -26,20 +14,10 @@ int runGenerate(const QStringList &args)
     engineOptions.addTo(parser);
     const QCommandLineOption prompt("prompt", "Prompt text (tokenized with BOS).", "text");
     const QCommandLineOption tokens("tokens", "Prompt as token ids, used exactly as given.", "ids");
-    const QCommandLineOption count(QStringList{"n", "n-predict"}, "Tokens to generate (default 128).", "n");
-    const QCommandLineOption temp("temp", "Temperature; 0 is greedy (default 0.8).", "t");
-    const QCommandLineOption topK("top-k", "Top-k (default 40; 0 off).", "k");
-    const QCommandLineOption topP("top-p", "Top-p (default 0.95; 1 off).", "p");
-    const QCommandLineOption minP("min-p", "Min-p (default 0.05; 0 off).", "p");
-    const QCommandLineOption repeat("repeat-penalty", "Repetition penalty (default 1, off).", "x");
-    const QCommandLineOption presence("presence-penalty", "Presence penalty (default 0).", "x");
-    const QCommandLineOption frequency("frequency-penalty", "Frequency penalty (default 0).", "x");
-    const QCommandLineOption lastN("penalty-last-n", "Tokens the penalties look back over (default 64).", "n");
-    const QCommandLineOption seed("seed", "Random seed (default: random).", "s");
-    const QCommandLineOption stop("stop", "Stop when this text is generated (repeatable).", "text");
     const QCommandLineOption printIds("print-ids", "Print the generated token ids instead of text.");
-    const QCommandLineOption ignoreEos("ignore-eos", "Keep going past end-of-text tokens.");
-    parser.addOptions({prompt, tokens, count, temp, topK, topP, minP, repeat, presence, frequency, lastN, seed, stop, printIds, ignoreEos});
+    parser.addOptions({prompt, tokens, printIds});
+    parlo::cli::GenerationOptions generationOptions;
+    generationOptions.addTo(parser);
     int exitCode = 0;
     if (!parlo::cli::parseOrExit(parser, args, exitCode))
         return exitCode;
@@ -49,34 +27,9 @@ int runGenerate(const QStringList &args)
     }
 
     parlo::GenerateRequest request;
-    request.maxTokens = 128;
-    bool ok = true;
-    if (parser.isSet(count)) {
-        request.maxTokens = parser.value(count).toInt(&ok);
-        if (!ok || request.maxTokens < 0) {
-            parlo::cli::printError("-n expects a non-negative number");
-            return 2;
-        }
-    }
-    parlo::SamplerSettings &s = request.sampling;
-    if (!parseFloat(parser, temp, s.temperature) || !parseFloat(parser, topP, s.top_p) || !parseFloat(parser, minP, s.min_p)
-        || !parseFloat(parser, repeat, s.repeat_penalty) || !parseFloat(parser, presence, s.presence_penalty)
-        || !parseFloat(parser, frequency, s.frequency_penalty))
+    if (!generationOptions.read(parser, request))
         return 2;
-    if (parser.isSet(topK))
-        s.top_k = parser.value(topK).toInt(&ok);
-    if (ok && parser.isSet(lastN))
-        s.penalty_last_n = parser.value(lastN).toInt(&ok);
-    s.seed = std::random_device{}();
-    if (ok && parser.isSet(seed))
-        s.seed = parser.value(seed).toULongLong(&ok);
-    if (!ok) {
-        parlo::cli::printError("--top-k, --penalty-last-n and --seed expect whole numbers");
-        return 2;
-    }
-    for (const QString &text : parser.values(stop))
-        request.stopStrings.push_back(text.toStdString());
-    request.ignoreEos = parser.isSet(ignoreEos);
+    const parlo::SamplerSettings &s = request.sampling;
 
     std::vector<int32_t> ids;
     if (parser.isSet(tokens)) {

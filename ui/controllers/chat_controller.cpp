@@ -293,6 +293,9 @@ void ChatController::onFinished(quint64 requestId, const app::GenerationStats &s
         return;
     m_flushTimer.stop();
     m_streaming.complete = !stats.stopped;
+    m_streaming.finishReason = stats.stopped       ? QStringLiteral("user")
+                               : stats.contextFull ? QStringLiteral("length")
+                                                   : QStringLiteral("stop");
     m_streaming.tokenCount = stats.generatedTokens;
     m_streaming.tokensPerSecond = stats.tokensPerSecond;
     m_streaming.timeToFirstTokenMs = stats.timeToFirstTokenMs;
@@ -316,6 +319,7 @@ void ChatController::onFailed(quint64 requestId, const QString &message)
         return;
     m_flushTimer.stop();
     m_streaming.complete = false;
+    m_streaming.finishReason = QStringLiteral("error");
     m_repository->updateMessage(m_streaming);
     const app::StoredMessage done = m_streaming;
     m_streaming = {};

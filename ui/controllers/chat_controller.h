@@ -68,6 +68,9 @@ public:
     Q_INVOKABLE int openSearchHit(int row);
     Q_INVOKABLE void copyText(const QString &text);
 
+    // Shows a sentence from elsewhere (a storage notice at start) where errors appear.
+    void showNotice(const QString &message) { setError(message); }
+
 signals:
     void currentConversationChanged();
     void generatingChanged();

@@ -55,6 +55,7 @@ ModelController::ModelController(AppSettings *settings, app::ChatService *servic
         m_contextLength = info.contextLength;
         m_deviceName = QString::fromStdString(info.deviceName);
         m_deviceReason = QString::fromStdString(info.deviceReason);
+        m_promptNotice = QString::fromStdString(info.notice);
         m_deviceFromEngine = true;
         emit stateChanged();
         emit deviceChanged();
@@ -98,7 +99,9 @@ void ModelController::load(const QString &path)
     m_loadProgress = 0.0;
     emit loadProgressChanged();
     emit stateChanged();
-    m_service->loadModel(path, m_settings->sampling());
+    app::SamplingSettings settings = m_settings->sampling();
+    settings.device = m_settings->device().toStdString();
+    m_service->loadModel(path, settings);
 }
 
 void ModelController::cancelLoad()

@@ -35,6 +35,8 @@ class ModelController : public QObject
     Q_PROPERTY(QString deviceReason READ deviceReason NOTIFY deviceChanged)
     Q_PROPERTY(QString modelsFolder READ modelsFolder CONSTANT)
     Q_PROPERTY(QString engineName READ engineName CONSTANT)
+    // Set when a built-in chat template lays out prompts for the loaded model.
+    Q_PROPERTY(QString promptNotice READ promptNotice NOTIFY stateChanged)
 
 public:
     ModelController(AppSettings *settings, app::ChatService *service, QString engineName, QObject *parent = nullptr);
@@ -54,6 +56,7 @@ public:
     QString deviceReason() const { return m_deviceReason; }
     QString modelsFolder() const;
     QString engineName() const { return m_engineName; }
+    QString promptNotice() const { return m_promptNotice; }
 
     Q_INVOKABLE void rescan();
     Q_INVOKABLE void load(const QString &path);
@@ -74,6 +77,7 @@ private:
     AppSettings *m_settings;
     app::ChatService *m_service;
     QString m_engineName;
+    QString m_promptNotice;
     ModelListModel m_models;
     DeviceListModel m_devices;
     DeviceInventory m_inventory;

@@ -38,6 +38,17 @@ Rectangle {
         }
 
         Label {
+            objectName: "promptNoticeLabel"
+            visible: root.models.promptNotice.length > 0
+            Layout.maximumWidth: 360
+            elide: Text.ElideRight
+            text: root.models.promptNotice
+            color: Theme.warning
+            font.pixelSize: 12
+            Accessible.name: text
+        }
+
+        Label {
             visible: root.chat.contextFull
             text: qsTr("Context full: the answer was cut. Start a new chat or raise the context length.")
             color: Theme.warning

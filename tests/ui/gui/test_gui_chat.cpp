@@ -94,6 +94,7 @@ private slots:
         m_settings->setValue("theme", "light");
         AppOptions options;
         options.settings = m_settings.get();
+        options.fakeEngine = true;
         options.fakePieceDelayMs = 5;
         m_app = std::make_unique<AppContext>(options);
 

@@ -38,6 +38,7 @@ private slots:
         m_settings->setValue("modelFolders", QStringList{m_dir.filePath("models")});
         AppOptions options;
         options.settings = m_settings.get();
+        options.fakeEngine = true;
         options.fakePieceDelayMs = 2;
         m_app = std::make_unique<AppContext>(options);
     }

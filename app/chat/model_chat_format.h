@@ -1,0 +1,46 @@
+// What a chat needs from a model file besides the weights: its chat template (with the
+// built-in fallbacks of parlo/chat_template.h), BOS/EOS texts, quantization name and a short
+// sha256 fingerprint. Shared by `parlo-cli chat` and the GUI's EngineAdapter so both lay out
+// a conversation exactly the same way.
+#pragma once
+
+#include "chat/inference_engine.h"
+#include "parlo/chat_template.h"
+#include "parlo/result.h"
+
+#include <QString>
+
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace parlo::app {
+
+class ModelChatFormat
+{
+public:
+    // Reads the GGUF metadata only (no weights).
+    static Result<ModelChatFormat> fromModelFile(const std::string &path);
+
+    // The conversation laid out for the model, ending with the assistant's generation prompt.
+    // The result says when a fallback template was used (notice).
+    Result<chat::PromptResult> render(const std::vector<ChatTurn> &conversation) const;
+
+    const std::string &bosToken() const { return m_bos; }
+    const std::string &quantization() const { return m_quantization; }
+    bool hasTemplate() const { return !m_template.empty(); }
+
+private:
+    std::string m_template;
+    std::string m_architecture;
+    std::string m_bos;
+    std::string m_eos;
+    std::string m_quantization;
+    std::shared_ptr<const std::unordered_set<std::string>> m_vocabulary;
+};
+
+// The first `hexChars` hex digits of the file's sha256, read in 1 MiB blocks.
+Result<QString> fileSha256Prefix(const QString &path, int hexChars = 16);
+
+} // namespace parlo::app

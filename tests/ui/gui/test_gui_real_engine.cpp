@@ -1,0 +1,239 @@
+// The desktop app as shipped: the real engine (EngineAdapter over parlo::Engine, CPU) and the
+// SQLite history, driven offscreen through the QML window on stories260K. Pick the model, send,
+// watch the answer stream in and land in the database (read back with a second store), stop
+// mid-answer, regenerate, switch conversations, and find a message with search.
+#include "app_context.h"
+#include "storage/history_store.h"
+#include "test_data.h"
+
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+#include <QtQml/qqmlextensionplugin.h>
+#include <QtTest>
+
+Q_IMPORT_QML_PLUGIN(ParloPlugin)
+
+using namespace parlo::ui;
+namespace storage = parlo::storage;
+
+class TestGuiRealEngine : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<AppContext> m_app;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QQuickWindow *m_window = nullptr;
+    QString m_modelPath;
+    QString m_dbPath;
+
+    // The database as another process would see it.
+    storage::Conversation readBack(qint64 id)
+    {
+        storage::HistoryStore store;
+        auto opened = store.open(m_dbPath);
+        if (!opened)
+            return {};
+        auto c = store.conversation(id);
+        return c ? *c : storage::Conversation();
+    }
+
+
+    template<typename T = QQuickItem>
+    T *item(const char *name)
+    {
+        return m_window->findChild<T *>(QString::fromLatin1(name));
+    }
+
+    // Any visible text item in the window whose text contains `needle` (the visual tree:
+    // delegates made by views and loaders are not QObject children of the window).
+    bool windowShows(const QString &needle)
+    {
+        QList<QQuickItem *> stack = {m_window->contentItem()};
+        while (!stack.isEmpty()) {
+            QQuickItem *i = stack.takeLast();
+            if (!i->isVisible())
+                continue;
+            const QVariant text = i->property("text");
+            if (text.isValid() && text.toString().contains(needle))
+                return true;
+            stack.append(i->childItems());
+        }
+        return false;
+    }
+
+    QList<QObject *> allObjects()
+    {
+        QList<QObject *> result;
+        QList<QQuickItem *> stack = {m_window->contentItem()};
+        while (!stack.isEmpty()) {
+            QQuickItem *i = stack.takeLast();
+            result.append(i);
+            result.append(i->findChildren<QObject *>(QString(), Qt::FindDirectChildrenOnly));
+            stack.append(i->childItems());
+        }
+        return result;
+    }
+
+    void typeText(const QString &text)
+    {
+        // QTest::keyClicks exists only for widgets.
+        for (QChar c : text)
+            QTest::keyClick(m_window, c.toLatin1());
+    }
+
+    void typeAndSend(const QString &text)
+    {
+        QQuickItem *input = item("composerInput");
+        QVERIFY(input);
+        QTRY_VERIFY(input->isEnabled());
+        input->forceActiveFocus();
+        typeText(text);
+        QTest::keyClick(m_window, Qt::Key_Return);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        PARLO_REQUIRE_TEST_FILE(model, "models/stories260K-F32.gguf");
+        QVERIFY(m_dir.isValid());
+        QDir(m_dir.path()).mkpath("models");
+        m_modelPath = m_dir.filePath("models/stories260K-F32.gguf");
+        QVERIFY(QFile::link(model, m_modelPath));
+        m_dbPath = m_dir.filePath("data/history.sqlite");
+        m_settings = std::make_unique<QSettings>(m_dir.filePath("parlo.ini"), QSettings::IniFormat);
+        m_settings->setValue("modelFolders", QStringList{m_dir.filePath("models")});
+        m_settings->setValue("theme", "light");
+        // Long answers at a high temperature, so that there is something to stop.
+        m_settings->setValue("maxTokens", 1500);
+        m_settings->setValue("contextLength", 2048);
+        m_settings->setValue("temperature", 1.0);
+        m_settings->setValue("seed", 3);
+        AppOptions options;
+        options.settings = m_settings.get();
+        options.fakeEngine = false;
+        options.device = QStringLiteral("cpu");
+        options.historyPath = m_dbPath;
+        m_app = std::make_unique<AppContext>(options);
+
+        QQuickStyle::setStyle("Basic");
+        m_engine = std::make_unique<QQmlApplicationEngine>();
+        m_engine->setInitialProperties(m_app->initialProperties());
+        m_engine->load(QUrl(QStringLiteral("qrc:/Parlo/Main.qml")));
+        QCOMPARE(m_engine->rootObjects().size(), 1);
+        m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+        QVERIFY(m_window);
+        m_window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    }
+
+    void cleanupTestCase()
+    {
+        m_engine.reset();
+        m_app.reset();
+    }
+
+    void pickTheModel()
+    {
+        ModelController *models = m_app->models();
+        QVERIFY2(models->engineName().isEmpty(), "the real engine must not be labelled as the mock");
+        QTRY_VERIFY_WITH_TIMEOUT(models->models()->rowOfPath(m_modelPath) >= 0, 20000);
+        QQuickItem *picker = item("modelPicker");
+        QVERIFY(picker);
+        QMetaObject::invokeMethod(picker, "choose", Q_ARG(QVariant, models->models()->rowOfPath(m_modelPath)));
+        QTRY_VERIFY_WITH_TIMEOUT(models->modelLoaded(), 20000);
+        QVERIFY(models->deviceName().startsWith(QStringLiteral("CPU")));
+        QVERIFY(!windowShows(QStringLiteral("Mock engine")));
+        // stories260K has no chat template: the fallback is announced in the status bar.
+        QVERIFY(!models->promptNotice().isEmpty());
+        QTRY_VERIFY(item("promptNoticeLabel")->isVisible());
+    }
+
+    void sendStreamsAndPersists()
+    {
+        ChatController *chat = m_app->chat();
+        typeAndSend(QStringLiteral("Tell me about zebras"));
+        QTRY_VERIFY(chat->generating() || chat->messages()->rowCount() == 2);
+        QTRY_VERIFY_WITH_TIMEOUT(!chat->generating(), 60000);
+        QCOMPARE(chat->messages()->rowCount(), 2);
+        const QString answer = chat->messages()->contentAt(1);
+        QVERIFY(!answer.trimmed().isEmpty());
+        QTRY_VERIFY(windowShows(answer.trimmed().left(12)));
+
+        const storage::Conversation stored = readBack(chat->currentConversationId());
+        const auto path = stored.activePath();
+        QCOMPARE(path.size(), 2);
+        QCOMPARE(path[0]->content, QStringLiteral("Tell me about zebras"));
+        QCOMPARE(path[1]->content, answer);
+        QCOMPARE(path[1]->state, storage::MessageState::Done);
+        QVERIFY(path[1]->generation.has_value());
+        QVERIFY(path[1]->generation->generatedTokens.value_or(0) > 0);
+        QVERIFY(path[1]->generation->finishReason == storage::FinishReason::Stop
+                || path[1]->generation->finishReason == storage::FinishReason::Length);
+    }
+
+    void stopThenRegenerate()
+    {
+        ChatController *chat = m_app->chat();
+        // Stop at the first piece shown: the answer is then cut well before its end.
+        bool stopped = false;
+        auto connection = connect(chat->messages(), &QAbstractItemModel::dataChanged, this, [&] {
+            if (!stopped && chat->generating() && chat->messages()->rowCount() == 4
+                && !chat->messages()->contentAt(3).isEmpty()) {
+                stopped = true;
+                chat->stop(); // what Esc does; a key click from inside a model update would re-enter it
+            }
+        });
+        typeAndSend(QStringLiteral("Once upon a time"));
+        QTRY_VERIFY_WITH_TIMEOUT(stopped && !chat->generating(), 60000);
+        disconnect(connection);
+        const qint64 id = chat->currentConversationId();
+        storage::Conversation stored = readBack(id);
+        auto path = stored.activePath();
+        QCOMPARE(path.size(), 4);
+        QVERIFY(path[3]->generation.has_value());
+        QCOMPARE(path[3]->generation->finishReason, storage::FinishReason::User);
+        QTRY_VERIFY(windowShows(QStringLiteral("stopped")));
+
+        QVERIFY(chat->regenerate(3));
+        QTRY_VERIFY_WITH_TIMEOUT(!chat->generating(), 60000);
+        QCOMPARE(chat->messages()->rowAt(3).siblingCount, 2);
+        stored = readBack(id);
+        path = stored.activePath();
+        QCOMPARE(path.size(), 4);
+        QCOMPARE(stored.siblings(path[3]->id).size(), 2);
+        QCOMPARE(path[3]->content, chat->messages()->contentAt(3));
+    }
+
+    void switchConversationsAndSearch()
+    {
+        ChatController *chat = m_app->chat();
+        const qint64 first = chat->currentConversationId();
+        QTest::keyClick(m_window, Qt::Key_N, Qt::ControlModifier);
+        QTRY_COMPARE(chat->currentConversationId(), 0);
+        typeAndSend(QStringLiteral("Something about giraffes"));
+        QTRY_VERIFY_WITH_TIMEOUT(!chat->generating() && chat->messages()->rowCount() == 2, 60000);
+        QVERIFY(chat->currentConversationId() != first);
+        QCOMPARE(item("conversationList")->property("count").toInt(), 2);
+
+        chat->openConversation(first);
+        QTRY_VERIFY(windowShows(QStringLiteral("Tell me about zebras")));
+
+        chat->newChat();
+        QTest::keyClick(m_window, Qt::Key_K, Qt::ControlModifier);
+        QQuickItem *search = item("searchField");
+        QTRY_VERIFY(search->hasActiveFocus());
+        typeText(QStringLiteral("giraffes"));
+        QTRY_VERIFY(chat->searchResults()->rowCount() >= 1);
+        QTest::keyClick(m_window, Qt::Key_Return);
+        QTRY_VERIFY(chat->currentConversationId() != 0 && chat->currentConversationId() != first);
+        QTRY_VERIFY(windowShows(QStringLiteral("Something about giraffes")));
+    }
+};
+
+QTEST_MAIN(TestGuiRealEngine)
+#include "test_gui_real_engine.moc"
