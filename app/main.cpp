@@ -6,6 +6,7 @@
 #include "parlo/version.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
     const QCommandLineOption screenshotOption("screenshot", "Save the window as PNG once the model is loaded, then quit.",
                                               "file");
     parser.addOption(screenshotOption);
+    parser.addPositionalArgument("models", "GGUF files to add to the library (\"Open with Parlo\"); the first is loaded.",
+                                 "[MODEL.gguf...]");
     parser.process(app);
 
     if (QQuickStyle::name().isEmpty())
@@ -54,8 +57,19 @@ int main(int argc, char **argv)
         context.settings()->setTheme(parser.value(themeOption));
     if (parser.isSet(demoOption))
         context.chat()->openConversation(parlo::ui::seedDemoConversations(*context.repository()));
-    if (parser.isSet(modelOption))
-        context.models()->load(parser.value(modelOption));
+    // "Open with Parlo" on .gguf files: their folders join the library (nothing is copied),
+    // and the first file is loaded.
+    QString modelToLoad = parser.value(modelOption);
+    for (const QString &file : parser.positionalArguments()) {
+        const QFileInfo info(file);
+        if (!info.isFile())
+            continue;
+        context.settings()->addModelFolder(info.absolutePath());
+        if (modelToLoad.isEmpty())
+            modelToLoad = info.absoluteFilePath();
+    }
+    if (!modelToLoad.isEmpty())
+        context.models()->load(modelToLoad);
     QQmlApplicationEngine engine;
     engine.setInitialProperties(context.initialProperties());
     QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,

@@ -1,6 +1,10 @@
 // The real `parlo` executable opens its window and renders a frame without a single warning,
 // offscreen and under Xvfb.
+#include "test_data.h"
+
+#include <QDir>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 class TestGuiWindow : public QObject
@@ -26,6 +30,32 @@ private slots:
     void opensOffscreen()
     {
         runAndExpectSilence(PARLO_GUI_PATH, {"--quit-after-first-frame", "100"}, "offscreen");
+    }
+
+    void openWithAddsTheModelFolder()
+    {
+        // What a file manager's "Open with Parlo" does: `parlo FILE.gguf`.
+        const QString model = parlo::test::testDataFile("models/stories260K-Q8_0.gguf");
+        if (model.isEmpty())
+            QSKIP("test data models/stories260K-Q8_0.gguf is missing");
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        QVERIFY(QDir(home.path()).mkpath("downloads/llms"));
+        const QString copy = home.filePath("downloads/llms/story.gguf");
+        QVERIFY(QFile::copy(model, copy));
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        env.insert("XDG_CONFIG_HOME", home.filePath("config"));
+        env.insert("XDG_DATA_HOME", home.filePath("data"));
+        env.insert("PARLO_FAKE_ENGINE", "1");
+        QProcess process;
+        process.setProcessEnvironment(env);
+        process.start(PARLO_GUI_PATH, {"--quit-after-first-frame", "300", copy});
+        QVERIFY(process.waitForFinished(120000));
+        QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+        QFile settings(home.filePath("config/parlo/parlo.conf"));
+        QVERIFY2(settings.open(QIODevice::ReadOnly), "no settings file was written");
+        QVERIFY2(settings.readAll().contains("downloads/llms"), "the model's folder was not added to the library");
     }
 
     void opensUnderXvfb()
