@@ -135,6 +135,8 @@ public:
     // out = silu(gate) * up, elementwise.
     virtual void swiglu(BufferView gate, BufferView up, BufferView out) = 0;
     virtual void add(BufferView a, BufferView b, BufferView out) = 0;
+    // x [n, d] += bias [d] on every row, in place; bias F32 (q/k/v biases of Qwen2, Falcon...).
+    virtual void addBias(BufferView x, const Weight &bias) = 0;
     virtual void mul(BufferView a, BufferView b, BufferView out) = 0;
     virtual void softmax(BufferView x) = 0; // in place, per row
     // Router: softmax over logits [n, n_expert], the k largest per token into ids I32 [n, k] and

@@ -30,6 +30,10 @@ struct ArchEntry
 
 constexpr ArchEntry k_architectures[] = {
     {"llama", arch::loadLlama},
+    {"qwen2", arch::loadQwen2},
+    {"qwen3", arch::loadQwen3},
+    {"olmo2", arch::loadOlmo2},
+    {"phi3", arch::loadPhi3},
 };
 
 bool statIdentity(const std::string &path, uint64_t &size, uint64_t &inode, int64_t &mtimeNs)
@@ -99,7 +103,8 @@ std::vector<Weight *> Model::allWeights()
     if (!m_hparams.tiedOutput)
         out.push_back(&m_weights.output);
     for (LayerWeights &l : m_weights.layers) {
-        for (Weight *w : {&l.attn_norm, &l.wq, &l.wk, &l.wv, &l.wo, &l.ffn_norm, &l.ffn_gate, &l.ffn_up, &l.ffn_down,
+        for (Weight *w : {&l.attn_norm, &l.wq, &l.wk, &l.wv, &l.wo, &l.bq, &l.bk, &l.bv, &l.attn_q_norm, &l.attn_k_norm,
+                          &l.attn_post_norm, &l.ffn_norm, &l.ffn_post_norm, &l.ffn_gate, &l.ffn_up, &l.ffn_down,
                           &l.ffn_gate_inp, &l.ffn_gate_exps, &l.ffn_up_exps, &l.ffn_down_exps})
             out.push_back(w);
     }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <utility>
 
 namespace parlo::model {
 
@@ -83,11 +85,27 @@ void Transformer::layer(uint32_t il, uint32_t n, uint32_t pos0)
     const BufferView q = view(Q, hp.n_embd_q(), n), k = view(K, hp.n_embd_kv(), n), v = view(V, hp.n_embd_kv(), n);
     const BufferView att = view(Att, hp.n_embd_q(), n), pos = view(Pos, n, 1);
 
-    // Attention block.
-    be.rmsNorm(x, &w.attn_norm, h, hp.rms_eps);
-    be.matmul(w.wq, h, q);
-    be.matmul(w.wk, h, k);
-    be.matmul(w.wv, h, v);
+    // Attention block. Families without a pre-norm (OLMo2) feed the residual stream itself.
+    BufferView in = x;
+    if (w.attn_norm.valid()) {
+        be.rmsNorm(x, &w.attn_norm, h, hp.rms_eps);
+        in = h;
+    }
+    be.matmul(w.wq, in, q);
+    be.matmul(w.wk, in, k);
+    be.matmul(w.wv, in, v);
+    for (auto [bias, dst] : {std::pair{&w.bq, q}, {&w.bk, k}, {&w.bv, v}}) {
+        if (bias->valid())
+            be.addBias(dst, *bias);
+    }
+    // q/k RMSNorm: a [head_dim] weight normalises each head (Qwen3), a full-width one the
+    // whole projection (OLMo2). In place.
+    for (auto [norm, dst, heads] : {std::tuple{&w.attn_q_norm, q, hp.n_head}, {&w.attn_k_norm, k, hp.n_head_kv}}) {
+        if (!norm->valid())
+            continue;
+        const BufferView t = norm->view.n_cols == hp.head_dim ? dst.reshaped(hp.head_dim, n * heads) : dst;
+        be.rmsNorm(t, norm, t, hp.rms_eps);
+    }
     const RopeParams rope{hp.ropeStyle, hp.n_rot, hp.rope_freq_base, hp.rope_freq_scale,
                           m_model.weights().rope_freqs.valid() ? &m_model.weights().rope_freqs : nullptr};
     be.rope(q, hp.head_dim, pos, rope);
@@ -96,15 +114,21 @@ void Transformer::layer(uint32_t il, uint32_t n, uint32_t pos0)
     const AttentionParams ap{hp.n_head, hp.n_head_kv, hp.head_dim, pos0, 1.0f / std::sqrt(float(hp.head_dim))};
     be.attention(q, m_kCache[il], m_vCache[il], att, ap);
     be.matmul(w.wo, att, h);
+    if (w.attn_post_norm.valid())
+        be.rmsNorm(h, &w.attn_post_norm, h, hp.rms_eps);
     be.add(x, h, x);
 
     // Feed-forward block.
-    be.rmsNorm(x, &w.ffn_norm, h, hp.rms_eps);
+    in = x;
+    if (w.ffn_norm.valid()) {
+        be.rmsNorm(x, &w.ffn_norm, h, hp.rms_eps);
+        in = h;
+    }
     const BufferView ffn = view(Ffn, hp.n_embd, n);
     if (hp.n_expert == 0) {
         const BufferView gate = view(Gate, hp.n_ff, n), up = view(Up, hp.n_ff, n);
-        be.matmul(w.ffn_gate, h, gate);
-        be.matmul(w.ffn_up, h, up);
+        be.matmul(w.ffn_gate, in, gate);
+        be.matmul(w.ffn_up, in, up);
         be.swiglu(gate, up, gate);
         be.matmul(w.ffn_down, gate, ffn);
     } else {
@@ -113,14 +137,16 @@ void Transformer::layer(uint32_t il, uint32_t n, uint32_t pos0)
         const BufferView ids = view(ExpertIds, kk, n), weights = view(ExpertWeights, kk, n);
         const BufferView gate = view(Gate, hp.n_ff, n * kk), up = view(Up, hp.n_ff, n * kk);
         const BufferView out = view(ExpertOut, hp.n_embd, n * kk);
-        be.matmul(w.ffn_gate_inp, h, router);
+        be.matmul(w.ffn_gate_inp, in, router);
         be.moeRoute(router, kk, true, ids, weights);
-        be.matmulExperts(w.ffn_gate_exps, hp.n_ff, h, ids, gate);
-        be.matmulExperts(w.ffn_up_exps, hp.n_ff, h, ids, up);
+        be.matmulExperts(w.ffn_gate_exps, hp.n_ff, in, ids, gate);
+        be.matmulExperts(w.ffn_up_exps, hp.n_ff, in, ids, up);
         be.swiglu(gate, up, gate);
         be.matmulExperts(w.ffn_down_exps, hp.n_embd, gate, ids, out);
         be.moeCombine(out, weights, ffn);
     }
+    if (w.ffn_post_norm.valid())
+        be.rmsNorm(ffn, &w.ffn_post_norm, ffn, hp.rms_eps);
     be.add(x, ffn, x);
 }
 

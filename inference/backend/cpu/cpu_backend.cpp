@@ -250,6 +250,19 @@ void CpuBackend::add(BufferView a, BufferView b, BufferView out)
         o[i] = ap[i] + bp[i];
 }
 
+void CpuBackend::addBias(BufferView x, const Weight &bias)
+{
+    float *xp = f32(x);
+    const float *bp = reinterpret_cast<const float *>(bias.view.data);
+    if (!bp || bias.view.type != TensorType::F32 || bias.view.n_cols * bias.view.n_rows < x.ne0)
+        return; // the loaders only bind F32 biases of the row length
+    for (uint32_t r = 0; r < x.ne1; ++r) {
+        float *row = xp + size_t(r) * x.ne0;
+        for (uint32_t c = 0; c < x.ne0; ++c)
+            row[c] += bp[c];
+    }
+}
+
 void CpuBackend::mul(BufferView a, BufferView b, BufferView out)
 {
     const float *ap = f32(a), *bp = f32(b);

@@ -45,6 +45,7 @@ public:
     void attention(BufferView q, BufferView kCache, BufferView vCache, BufferView out, const AttentionParams &params) override;
     void swiglu(BufferView gate, BufferView up, BufferView out) override;
     void add(BufferView a, BufferView b, BufferView out) override;
+    void addBias(BufferView x, const Weight &bias) override;
     void mul(BufferView a, BufferView b, BufferView out) override;
     void softmax(BufferView x) override;
     void moeRoute(BufferView logits, uint32_t k, bool renormalise, BufferView ids, BufferView weights) override;

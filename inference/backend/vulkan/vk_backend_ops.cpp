@@ -41,6 +41,10 @@ struct BinaryParams
 {
     uint32_t n, a_offset, b_offset, out_offset;
 };
+struct BiasParams
+{
+    uint32_t n, n_cols, x_offset;
+};
 struct SoftmaxParams
 {
     uint32_t n_cols, n_rows, offset;
@@ -221,6 +225,34 @@ void VulkanBackend::binary(const char *variant, BufferView a, BufferView b, Buff
 void VulkanBackend::swiglu(BufferView gate, BufferView up, BufferView out) { binary("swiglu_f32", gate, up, out); }
 void VulkanBackend::add(BufferView a, BufferView b, BufferView out) { binary("add_f32", a, b, out); }
 void VulkanBackend::mul(BufferView a, BufferView b, BufferView out) { binary("mul_f32", a, b, out); }
+
+void VulkanBackend::addBias(BufferView x, const Weight &bias)
+{
+    if (failed() || x.elements() == 0)
+        return;
+    auto run = [&]() -> Result<void> {
+        if (!bias.valid() || bias.view.type != TensorType::F32 || bias.view.n_cols * bias.view.n_rows < x.ne0)
+            return makeError("add_bias: the bias must be F32 with a value per column");
+        auto bx = bind(x, x.elements(), true);
+        if (!bx)
+            return bx.error();
+        auto dw = deviceWeight(bias);
+        if (!dw)
+            return dw.error();
+        auto p = pipeline("add_bias_f32", 2, sizeof(BiasParams), {k_elementBlock});
+        if (!p)
+            return p.error();
+        CommandBatch *b = batch();
+        if (!b)
+            return *m_error;
+        const size_t n = x.elements();
+        const BiasParams params{uint32_t(n), x.ne0, bx->offset};
+        const std::array<Binding, 2> bindings{bx->binding, weightBinding(**dw)};
+        const auto [gx, gy] = splitGroups(ceilDiv(n, k_elementBlock));
+        return b->dispatch(**p, bindings, bytesOf(params), gx, gy);
+    };
+    dispatchOrFail(run());
+}
 
 void VulkanBackend::softmax(BufferView x)
 {

@@ -193,6 +193,28 @@ private slots:
         }
     }
 
+    void addBias_data()
+    {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        for (auto [r, c] : {std::pair{1, 7}, {33, 257}, {3, 4097}})
+            QTest::addRow("%dx%d", r, c) << r << c;
+    }
+    void addBias()
+    {
+        PARLO_NEED_HARNESS();
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        auto x = m_h.tensor(TensorType::F32, cols, rows, randomFloats(size_t(rows) * cols, 30, 2.0f));
+        std::vector<float> b = randomFloats(cols, 31);
+        const Weight bias{WeightView{TensorType::F32, reinterpret_cast<const std::byte *>(b.data()), uint64_t(cols), 1,
+                                     uint64_t(cols) * 4},
+                          {}};
+        m_h.cpu().addBias(x.cpu, bias);
+        m_h.gpu().addBias(x.gpu, bias);
+        PARLO_COMPARE_NMSE(x, 1e-12);
+    }
+
     void softmax_data()
     {
         QTest::addColumn<int>("rows");
