@@ -16,7 +16,8 @@ namespace parlo::model {
 
 struct LayerWeights
 {
-    Weight attn_norm;     // [n_embd]; invalid: no pre-norm (OLMo2)
+    Weight attn_norm;     // [n_embd]; invalid: no pre-norm (OLMo2) or a parameter-free one (OLMo)
+    Weight attn_norm_b;   // [n_embd] LayerNorm bias (Falcon)
     Weight wq;            // [n_embd, n_embd_q]
     Weight wk;            // [n_embd, n_embd_kv]
     Weight wv;            // [n_embd, n_embd_kv]
@@ -42,7 +43,8 @@ struct LayerWeights
 struct ModelWeights
 {
     Weight tok_embd;    // [n_embd, n_vocab]
-    Weight output_norm; // [n_embd]
+    Weight output_norm; // [n_embd]; invalid for a parameter-free LayerNorm (OLMo)
+    Weight output_norm_b; // [n_embd] LayerNorm bias (Falcon)
     Weight output;      // [n_embd, n_vocab]; the embedding table when tied
     Weight rope_freqs;  // [n_rot / 2], Llama 3 frequency factors; optional
     std::vector<LayerWeights> layers;
@@ -91,6 +93,9 @@ Result<void> loadQwen2(const gguf::File &file, HParams &hp, ModelWeights &w);
 Result<void> loadQwen3(const gguf::File &file, HParams &hp, ModelWeights &w);
 Result<void> loadOlmo2(const gguf::File &file, HParams &hp, ModelWeights &w);
 Result<void> loadPhi3(const gguf::File &file, HParams &hp, ModelWeights &w);
+Result<void> loadOlmo(const gguf::File &file, HParams &hp, ModelWeights &w);
+Result<void> loadFalcon(const gguf::File &file, HParams &hp, ModelWeights &w);
+Result<void> loadGemma2(const gguf::File &file, HParams &hp, ModelWeights &w);
 }
 
 } // namespace parlo::model

@@ -61,7 +61,7 @@ Result<void> WeightBinder::operator()(Weight &dst, const std::string &name, std:
 }
 
 Result<void> bindEmbeddingAndOutput(const gguf::File &f, const std::string &arch, HParams &hp, ModelWeights &w,
-                                    const WeightBinder &bind)
+                                    const WeightBinder &bind, bool outputNormRequired)
 {
     const gguf::TensorInfo *embd = f.findTensor("token_embd.weight");
     if (!embd || embd->shape.size() < 2)
@@ -72,7 +72,7 @@ Result<void> bindEmbeddingAndOutput(const gguf::File &f, const std::string &arch
                          + std::to_string(hp.n_vocab) + " rows");
     const uint64_t n_embd = hp.n_embd, n_vocab = hp.n_vocab;
     PARLO_TRY(bind(w.tok_embd, "token_embd.weight", {n_embd, n_vocab}));
-    PARLO_TRY(bind(w.output_norm, "output_norm.weight", {n_embd}));
+    PARLO_TRY(bind(w.output_norm, "output_norm.weight", {n_embd}, !outputNormRequired));
     PARLO_TRY(bind(w.output, "output.weight", {n_embd, n_vocab}, true));
     hp.tiedOutput = !w.output.valid();
     if (hp.tiedOutput)
@@ -83,10 +83,10 @@ Result<void> bindEmbeddingAndOutput(const gguf::File &f, const std::string &arch
 Result<void> requireF32(const ModelWeights &w)
 {
     auto f32 = [](const Weight &x) { return !x.valid() || x.view.type == TensorType::F32; };
-    if (!f32(w.output_norm) || !f32(w.rope_freqs))
+    if (!f32(w.output_norm) || !f32(w.output_norm_b) || !f32(w.rope_freqs))
         return makeError("norm and rope-factor tensors must be F32");
     for (const LayerWeights &l : w.layers) {
-        for (const Weight *x : {&l.attn_norm, &l.ffn_norm, &l.bq, &l.bk, &l.bv, &l.attn_q_norm, &l.attn_k_norm,
+        for (const Weight *x : {&l.attn_norm, &l.attn_norm_b, &l.ffn_norm, &l.bq, &l.bk, &l.bv, &l.attn_q_norm, &l.attn_k_norm,
                                 &l.attn_post_norm, &l.ffn_post_norm}) {
             if (!f32(*x))
                 return makeError("norm and bias tensors must be F32");

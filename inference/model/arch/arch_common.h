@@ -26,9 +26,10 @@ private:
     TensorBinder m_binder;
 };
 
-// token_embd (sets n_vocab), output_norm, and output or, when absent, the tied embedding.
+// token_embd (sets n_vocab), output_norm (optional for parameter-free norms), and output
+// or, when absent, the tied embedding.
 Result<void> bindEmbeddingAndOutput(const gguf::File &f, const std::string &arch, HParams &hp, ModelWeights &w,
-                                    const WeightBinder &bind);
+                                    const WeightBinder &bind, bool outputNormRequired = true);
 
 // Norms and biases are read as plain floats by every backend.
 Result<void> requireF32(const ModelWeights &w);

@@ -8,6 +8,7 @@ namespace parlo::model::arch {
 Result<void> loadOlmo2(const gguf::File &f, HParams &hp, ModelWeights &w)
 {
     PARLO_TRY(readCommonHParams(f, "olmo2", hp, RopeStyle::NeoX));
+    hp.preNorm = false;
     const WeightBinder bind(f);
     PARLO_TRY(bindEmbeddingAndOutput(f, "olmo2", hp, w, bind));
     const uint64_t n_embd = hp.n_embd, n_q = hp.n_embd_q(), n_kv = hp.n_embd_kv(), n_ff = hp.n_ff;

@@ -25,7 +25,7 @@ using namespace parlo;
 namespace {
 
 constexpr double k_marginClear = 0.5;
-const QStringList k_supported{"llama", "qwen2", "qwen3", "olmo2", "phi3"};
+const QStringList k_supported{"llama", "qwen2", "qwen3", "olmo2", "phi3", "olmo", "falcon", "gemma2"};
 
 std::vector<int32_t> toIds(const QJsonArray &a)
 {
