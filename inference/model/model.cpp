@@ -1,4 +1,5 @@
 #include "model/model.h"
+#include "parlo/model_family.h"
 
 #include <sys/stat.h>
 
@@ -153,3 +154,16 @@ Result<void> Model::checkFileUnchanged() const
 }
 
 } // namespace parlo::model
+
+namespace parlo {
+
+bool architectureSupported(std::string_view architecture)
+{
+    for (const auto &entry : model::k_architectures) {
+        if (entry.name == architecture)
+            return true;
+    }
+    return false;
+}
+
+} // namespace parlo
