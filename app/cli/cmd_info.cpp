@@ -2,6 +2,7 @@
 #include "cli_command.h"
 #include "parlo/gguf.h"
 #include "parlo/gguf_summary.h"
+#include "parlo/model_family.h"
 
 #include <QCommandLineParser>
 
@@ -49,6 +50,12 @@ void printSummary(const parlo::gguf::File &file, const ModelSummary &s, std::opt
                       " tensors, " + std::to_string(file.metadata().size()) + " metadata keys, alignment " +
                       std::to_string(file.alignment()));
     line("Architecture:", s.architecture.empty() ? "(not given)" : s.architecture);
+    const parlo::ModelFamily family = parlo::describeModelFamily(file);
+    line("Family:", family.family + (family.supported ? "" : " (not supported by Parlo's engine)"));
+    std::string features;
+    for (const auto &f : family.features)
+        features += (features.empty() ? "" : ", ") + f;
+    line("Features:", features.empty() ? "(none notable)" : features);
     line("Name:", s.name.empty() ? "(not given)" : s.name);
     line("Parameters:", countText(s.parameterCount) + " (" + std::to_string(s.parameterCount) + ")");
     if (s.fileTypeId)

@@ -95,6 +95,8 @@ struct AttentionParams
     uint32_t head_dim = 0;
     uint32_t pos0 = 0;   // position of the first query token; the cache holds 0..pos0+n_tokens-1
     float scale = 1.0f;  // usually 1/sqrt(head_dim)
+    uint32_t window = 0; // > 0: a query sees only the keys less than `window` positions back (sliding window)
+    float softcap = 0.0f; // > 0: scores become softcap * tanh(score / softcap) (Gemma 2)
 };
 
 class Backend
@@ -120,6 +122,9 @@ public:
     virtual void getRows(const Weight &table, BufferView ids, BufferView out) = 0;
     // y = x / rms(x) * weight per row; weight [d] F32 or null.
     virtual void rmsNorm(BufferView x, const Weight *weight, BufferView y, float eps) = 0;
+    // y = (x - mean) / sqrt(var + eps) * weight + bias per row; weight, bias [d] F32 or null
+    // (OLMo's norm has neither, Falcon's both).
+    virtual void layerNorm(BufferView x, const Weight *weight, const Weight *bias, BufferView y, float eps) = 0;
     // y [n, n_rows] = x [n, n_cols] · Wᵀ, W read in its stored type.
     virtual void matmul(const Weight &w, BufferView x, BufferView y) = 0;
     // Mixture of experts (ggml's mul_mat_id): w holds n_expert matrices of rowsPerExpert rows.
@@ -134,7 +139,19 @@ public:
     virtual void attention(BufferView q, BufferView kCache, BufferView vCache, BufferView out, const AttentionParams &params) = 0;
     // out = silu(gate) * up, elementwise.
     virtual void swiglu(BufferView gate, BufferView up, BufferView out) = 0;
+    // out = gelu(gate) * up (tanh approximation of GELU), elementwise.
+    virtual void geglu(BufferView gate, BufferView up, BufferView out) = 0;
+    // out = gelu(x), tanh approximation.
+    virtual void gelu(BufferView x, BufferView out) = 0;
+    // x = clamp(x, -limit, limit), in place (OLMo's clip_qkv).
+    virtual void clamp(BufferView x, float limit) = 0;
+    // x = cap * tanh(x / cap), in place (Gemma 2's final logit soft-cap).
+    virtual void softcap(BufferView x, float cap) = 0;
+    // x *= s, in place (Gemma's embedding scale).
+    virtual void scale(BufferView x, float s) = 0;
     virtual void add(BufferView a, BufferView b, BufferView out) = 0;
+    // x [n, d] += bias [d] on every row, in place; bias F32 (q/k/v biases of Qwen2, Falcon...).
+    virtual void addBias(BufferView x, const Weight &bias) = 0;
     virtual void mul(BufferView a, BufferView b, BufferView out) = 0;
     virtual void softmax(BufferView x) = 0; // in place, per row
     // Router: softmax over logits [n, n_expert], the k largest per token into ids I32 [n, k] and

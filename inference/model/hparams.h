@@ -29,6 +29,20 @@ struct HParams
     float rope_freq_scale = 1.0f; // 1 / linear scaling factor
     bool tiedOutput = false;      // no output.weight: the embedding table is reused
 
+    // Family quirks, set by the architecture loaders; the defaults are the llama behaviour.
+    enum class Ffn { SwiGLU, GeGLU, Gelu }; // Gelu: up, GELU, down with no gate (Falcon)
+    Ffn ffn = Ffn::SwiGLU;
+    bool layerNorm = false;       // LayerNorm with norm_eps (Falcon, OLMo) instead of RMSNorm
+    float norm_eps = 1e-5f;
+    bool preNorm = true;          // false: the sub-layers read the residual stream itself (OLMo2)
+    bool parallelBlock = false;   // attention and feed-forward both read one norm of x (Falcon)
+    float clamp_kqv = 0.0f;       // > 0: q, k, v clamped to +-clamp_kqv (OLMo)
+    float embd_scale = 0.0f;      // > 0: embeddings multiplied by it (Gemma: sqrt(n_embd))
+    float attn_softcap = 0.0f;    // > 0: attention scores soft-capped (Gemma 2)
+    float final_softcap = 0.0f;   // > 0: logits soft-capped (Gemma 2)
+    uint32_t n_swa = 0;           // > 0: sliding window of the even layers (Gemma 2's alternation)
+    bool slidingLayer(uint32_t il) const { return n_swa > 0 && il % 2 == 0; }
+
     // Token ids the engine needs; -1 when the file has none.
     int32_t bos_id = -1;
     int32_t eos_id = -1;

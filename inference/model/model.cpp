@@ -1,4 +1,5 @@
 #include "model/model.h"
+#include "parlo/model_family.h"
 
 #include <sys/stat.h>
 
@@ -30,6 +31,13 @@ struct ArchEntry
 
 constexpr ArchEntry k_architectures[] = {
     {"llama", arch::loadLlama},
+    {"qwen2", arch::loadQwen2},
+    {"qwen3", arch::loadQwen3},
+    {"olmo2", arch::loadOlmo2},
+    {"phi3", arch::loadPhi3},
+    {"olmo", arch::loadOlmo},
+    {"falcon", arch::loadFalcon},
+    {"gemma2", arch::loadGemma2},
 };
 
 bool statIdentity(const std::string &path, uint64_t &size, uint64_t &inode, int64_t &mtimeNs)
@@ -95,11 +103,12 @@ Result<std::unique_ptr<Model>> Model::fromFile(std::unique_ptr<gguf::File> file)
 
 std::vector<Weight *> Model::allWeights()
 {
-    std::vector<Weight *> out{&m_weights.tok_embd, &m_weights.output_norm, &m_weights.rope_freqs};
+    std::vector<Weight *> out{&m_weights.tok_embd, &m_weights.output_norm, &m_weights.output_norm_b, &m_weights.rope_freqs};
     if (!m_hparams.tiedOutput)
         out.push_back(&m_weights.output);
     for (LayerWeights &l : m_weights.layers) {
-        for (Weight *w : {&l.attn_norm, &l.wq, &l.wk, &l.wv, &l.wo, &l.ffn_norm, &l.ffn_gate, &l.ffn_up, &l.ffn_down,
+        for (Weight *w : {&l.attn_norm, &l.attn_norm_b, &l.wq, &l.wk, &l.wv, &l.wo, &l.bq, &l.bk, &l.bv, &l.attn_q_norm, &l.attn_k_norm,
+                          &l.attn_post_norm, &l.ffn_norm, &l.ffn_post_norm, &l.ffn_gate, &l.ffn_up, &l.ffn_down,
                           &l.ffn_gate_inp, &l.ffn_gate_exps, &l.ffn_up_exps, &l.ffn_down_exps})
             out.push_back(w);
     }
@@ -145,3 +154,16 @@ Result<void> Model::checkFileUnchanged() const
 }
 
 } // namespace parlo::model
+
+namespace parlo {
+
+bool architectureSupported(std::string_view architecture)
+{
+    for (const auto &entry : model::k_architectures) {
+        if (entry.name == architecture)
+            return true;
+    }
+    return false;
+}
+
+} // namespace parlo

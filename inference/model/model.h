@@ -16,12 +16,19 @@ namespace parlo::model {
 
 struct LayerWeights
 {
-    Weight attn_norm;     // [n_embd]
+    Weight attn_norm;     // [n_embd]; invalid: no pre-norm (OLMo2) or a parameter-free one (OLMo)
+    Weight attn_norm_b;   // [n_embd] LayerNorm bias (Falcon)
     Weight wq;            // [n_embd, n_embd_q]
     Weight wk;            // [n_embd, n_embd_kv]
     Weight wv;            // [n_embd, n_embd_kv]
     Weight wo;            // [n_embd_q, n_embd]
-    Weight ffn_norm;      // [n_embd]
+    // Optional, per family (invalid when the family has none):
+    Weight bq, bk, bv;    // [n_embd_q], [n_embd_kv], [n_embd_kv] biases (Qwen2)
+    Weight attn_q_norm;   // [head_dim] per head (Qwen3) or [n_embd_q] whole projection (OLMo2)
+    Weight attn_k_norm;   // [head_dim] or [n_embd_kv]
+    Weight attn_post_norm; // [n_embd] on the attention output before the residual (OLMo2, Gemma2)
+    Weight ffn_norm;      // [n_embd]; invalid: no pre-norm (OLMo2)
+    Weight ffn_post_norm; // [n_embd] on the feed-forward output (OLMo2, Gemma2)
     // Dense feed-forward.
     Weight ffn_gate;      // [n_embd, n_ff]
     Weight ffn_up;        // [n_embd, n_ff]
@@ -36,7 +43,8 @@ struct LayerWeights
 struct ModelWeights
 {
     Weight tok_embd;    // [n_embd, n_vocab]
-    Weight output_norm; // [n_embd]
+    Weight output_norm; // [n_embd]; invalid for a parameter-free LayerNorm (OLMo)
+    Weight output_norm_b; // [n_embd] LayerNorm bias (Falcon)
     Weight output;      // [n_embd, n_vocab]; the embedding table when tied
     Weight rope_freqs;  // [n_rot / 2], Llama 3 frequency factors; optional
     std::vector<LayerWeights> layers;
@@ -81,6 +89,13 @@ private:
 // Architectures: each reads its hyper-parameters and binds its tensors, checking every shape.
 namespace arch {
 Result<void> loadLlama(const gguf::File &file, HParams &hp, ModelWeights &w);
+Result<void> loadQwen2(const gguf::File &file, HParams &hp, ModelWeights &w);
+Result<void> loadQwen3(const gguf::File &file, HParams &hp, ModelWeights &w);
+Result<void> loadOlmo2(const gguf::File &file, HParams &hp, ModelWeights &w);
+Result<void> loadPhi3(const gguf::File &file, HParams &hp, ModelWeights &w);
+Result<void> loadOlmo(const gguf::File &file, HParams &hp, ModelWeights &w);
+Result<void> loadFalcon(const gguf::File &file, HParams &hp, ModelWeights &w);
+Result<void> loadGemma2(const gguf::File &file, HParams &hp, ModelWeights &w);
 }
 
 } // namespace parlo::model

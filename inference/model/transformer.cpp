@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <utility>
 
 namespace parlo::model {
 
@@ -74,6 +76,51 @@ Result<void> Transformer::allocate()
     return {};
 }
 
+void Transformer::norm(BufferView x, const Weight &weight, const Weight &bias, BufferView y)
+{
+    const HParams &hp = m_model.hparams();
+    const Weight *w = weight.valid() ? &weight : nullptr;
+    if (hp.layerNorm)
+        m_backend.layerNorm(x, w, bias.valid() ? &bias : nullptr, y, hp.norm_eps);
+    else
+        m_backend.rmsNorm(x, w, y, hp.rms_eps);
+}
+
+void Transformer::feedForward(const LayerWeights &w, BufferView in, uint32_t n)
+{
+    const HParams &hp = m_model.hparams();
+    Backend &be = m_backend;
+    const BufferView ffn = view(Ffn, hp.n_embd, n);
+    if (hp.n_expert == 0) {
+        const BufferView gate = view(Gate, hp.n_ff, n), up = view(Up, hp.n_ff, n);
+        be.matmul(w.ffn_up, in, up);
+        if (hp.ffn == HParams::Ffn::Gelu) {
+            be.gelu(up, up);
+            be.matmul(w.ffn_down, up, ffn);
+            return;
+        }
+        be.matmul(w.ffn_gate, in, gate);
+        if (hp.ffn == HParams::Ffn::GeGLU)
+            be.geglu(gate, up, gate);
+        else
+            be.swiglu(gate, up, gate);
+        be.matmul(w.ffn_down, gate, ffn);
+        return;
+    }
+    const uint32_t kk = hp.n_expert_used;
+    const BufferView router = view(RouterLogits, hp.n_expert, n);
+    const BufferView ids = view(ExpertIds, kk, n), weights = view(ExpertWeights, kk, n);
+    const BufferView gate = view(Gate, hp.n_ff, n * kk), up = view(Up, hp.n_ff, n * kk);
+    const BufferView out = view(ExpertOut, hp.n_embd, n * kk);
+    be.matmul(w.ffn_gate_inp, in, router);
+    be.moeRoute(router, kk, true, ids, weights);
+    be.matmulExperts(w.ffn_gate_exps, hp.n_ff, in, ids, gate);
+    be.matmulExperts(w.ffn_up_exps, hp.n_ff, in, ids, up);
+    be.swiglu(gate, up, gate);
+    be.matmulExperts(w.ffn_down_exps, hp.n_embd, gate, ids, out);
+    be.moeCombine(out, weights, ffn);
+}
+
 void Transformer::layer(uint32_t il, uint32_t n, uint32_t pos0)
 {
     const HParams &hp = m_model.hparams();
@@ -82,45 +129,62 @@ void Transformer::layer(uint32_t il, uint32_t n, uint32_t pos0)
     const BufferView x = view(X, hp.n_embd, n), h = view(H, hp.n_embd, n);
     const BufferView q = view(Q, hp.n_embd_q(), n), k = view(K, hp.n_embd_kv(), n), v = view(V, hp.n_embd_kv(), n);
     const BufferView att = view(Att, hp.n_embd_q(), n), pos = view(Pos, n, 1);
+    const BufferView ffn = view(Ffn, hp.n_embd, n);
 
-    // Attention block.
-    be.rmsNorm(x, &w.attn_norm, h, hp.rms_eps);
-    be.matmul(w.wq, h, q);
-    be.matmul(w.wk, h, k);
-    be.matmul(w.wv, h, v);
+    // Attention block. Families without a pre-norm (OLMo2) feed the residual stream itself.
+    BufferView in = x;
+    if (hp.preNorm) {
+        norm(x, w.attn_norm, w.attn_norm_b, h);
+        in = h;
+    }
+    be.matmul(w.wq, in, q);
+    be.matmul(w.wk, in, k);
+    be.matmul(w.wv, in, v);
+    for (auto [bias, dst] : {std::pair{&w.bq, q}, {&w.bk, k}, {&w.bv, v}}) {
+        if (bias->valid())
+            be.addBias(dst, *bias);
+        if (hp.clamp_kqv > 0.0f)
+            be.clamp(dst, hp.clamp_kqv);
+    }
+    // q/k RMSNorm: a [head_dim] weight normalises each head (Qwen3), a full-width one the
+    // whole projection (OLMo2). In place.
+    for (auto [nw, dst, heads] : {std::tuple{&w.attn_q_norm, q, hp.n_head}, {&w.attn_k_norm, k, hp.n_head_kv}}) {
+        if (!nw->valid())
+            continue;
+        const BufferView t = nw->view.n_cols == hp.head_dim ? dst.reshaped(hp.head_dim, n * heads) : dst;
+        be.rmsNorm(t, nw, t, hp.rms_eps);
+    }
     const RopeParams rope{hp.ropeStyle, hp.n_rot, hp.rope_freq_base, hp.rope_freq_scale,
                           m_model.weights().rope_freqs.valid() ? &m_model.weights().rope_freqs : nullptr};
     be.rope(q, hp.head_dim, pos, rope);
     be.rope(k, hp.head_dim, pos, rope);
     be.kvStore(k, v, m_kCache[il], m_vCache[il], pos0);
-    const AttentionParams ap{hp.n_head, hp.n_head_kv, hp.head_dim, pos0, 1.0f / std::sqrt(float(hp.head_dim))};
+    AttentionParams ap{hp.n_head, hp.n_head_kv, hp.head_dim, pos0, 1.0f / std::sqrt(float(hp.head_dim))};
+    ap.window = hp.slidingLayer(il) ? hp.n_swa : 0;
+    ap.softcap = hp.attn_softcap;
     be.attention(q, m_kCache[il], m_vCache[il], att, ap);
+    if (hp.parallelBlock) {
+        // Falcon: the feed-forward reads the same normed input, and both outputs are added.
+        feedForward(w, in, n);
+        be.matmul(w.wo, att, h);
+        be.add(x, h, x);
+        be.add(x, ffn, x);
+        return;
+    }
     be.matmul(w.wo, att, h);
+    if (w.attn_post_norm.valid())
+        be.rmsNorm(h, &w.attn_post_norm, h, hp.rms_eps);
     be.add(x, h, x);
 
     // Feed-forward block.
-    be.rmsNorm(x, &w.ffn_norm, h, hp.rms_eps);
-    const BufferView ffn = view(Ffn, hp.n_embd, n);
-    if (hp.n_expert == 0) {
-        const BufferView gate = view(Gate, hp.n_ff, n), up = view(Up, hp.n_ff, n);
-        be.matmul(w.ffn_gate, h, gate);
-        be.matmul(w.ffn_up, h, up);
-        be.swiglu(gate, up, gate);
-        be.matmul(w.ffn_down, gate, ffn);
-    } else {
-        const uint32_t kk = hp.n_expert_used;
-        const BufferView router = view(RouterLogits, hp.n_expert, n);
-        const BufferView ids = view(ExpertIds, kk, n), weights = view(ExpertWeights, kk, n);
-        const BufferView gate = view(Gate, hp.n_ff, n * kk), up = view(Up, hp.n_ff, n * kk);
-        const BufferView out = view(ExpertOut, hp.n_embd, n * kk);
-        be.matmul(w.ffn_gate_inp, h, router);
-        be.moeRoute(router, kk, true, ids, weights);
-        be.matmulExperts(w.ffn_gate_exps, hp.n_ff, h, ids, gate);
-        be.matmulExperts(w.ffn_up_exps, hp.n_ff, h, ids, up);
-        be.swiglu(gate, up, gate);
-        be.matmulExperts(w.ffn_down_exps, hp.n_embd, gate, ids, out);
-        be.moeCombine(out, weights, ffn);
+    in = x;
+    if (hp.preNorm) {
+        norm(x, w.ffn_norm, Weight{}, h);
+        in = h;
     }
+    feedForward(w, in, n);
+    if (w.ffn_post_norm.valid())
+        be.rmsNorm(ffn, &w.ffn_post_norm, ffn, hp.rms_eps);
     be.add(x, ffn, x);
 }
 
@@ -150,6 +214,8 @@ Result<void> Transformer::forward(std::span<const int32_t> tokens, uint32_t pos0
         m_backend.writeIds(view(Ids, n, 1), tokens.subspan(done, n));
         m_backend.writeIds(view(Pos, n, 1), positions);
         m_backend.getRows(mw.tok_embd, view(Ids, 1, n), view(X, hp.n_embd, n));
+        if (hp.embd_scale > 0.0f)
+            m_backend.scale(view(X, hp.n_embd, n), hp.embd_scale);
         for (uint32_t il = 0; il < hp.n_layer; ++il)
             layer(il, n, p0);
 
@@ -160,8 +226,10 @@ Result<void> Transformer::forward(std::span<const int32_t> tokens, uint32_t pos0
             const BufferView x = view(X, hp.n_embd, n).rows(first, rows);
             const BufferView h = view(H, hp.n_embd, rows);
             const BufferView out = view(Logits, n_vocab, rows);
-            m_backend.rmsNorm(x, &mw.output_norm, h, hp.rms_eps);
+            norm(x, mw.output_norm, mw.output_norm_b, h);
             m_backend.matmul(mw.output, h, out);
+            if (hp.final_softcap > 0.0f)
+                m_backend.softcap(out, hp.final_softcap);
             float *dst = logits.data() + (allLogits ? done * n_vocab : 0);
             m_backend.read(out, std::span<float>(dst, size_t(rows) * n_vocab));
         }

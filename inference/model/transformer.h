@@ -37,6 +37,10 @@ private:
     Transformer(Model &model, Backend &backend) : m_model(model), m_backend(backend) {}
     Result<void> allocate();
     void layer(uint32_t il, uint32_t n, uint32_t pos0);
+    // RMSNorm or LayerNorm as the family uses; absent weight or bias: none.
+    void norm(BufferView x, const Weight &weight, const Weight &bias, BufferView y);
+    // The feed-forward of a layer on `in`, into the Ffn buffer.
+    void feedForward(const LayerWeights &w, BufferView in, uint32_t n);
     BufferView view(size_t index, uint32_t ne0, uint32_t ne1) const;
 
     Model &m_model;

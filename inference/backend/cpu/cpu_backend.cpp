@@ -6,6 +6,7 @@
 #include "cpu_simd.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -132,6 +133,23 @@ void CpuBackend::rmsNorm(BufferView x, const Weight *weight, BufferView y, float
     });
 }
 
+void CpuBackend::layerNorm(BufferView x, const Weight *weight, const Weight *bias, BufferView y, float eps)
+{
+    auto floats = [](const Weight *w) {
+        return w && w->valid() ? std::span<const float>(reinterpret_cast<const float *>(w->view.data), size_t(w->view.n_cols))
+                               : std::span<const float>();
+    };
+    const std::span<const float> ws = floats(weight), bs = floats(bias);
+    const float *xp = f32(x);
+    float *yp = f32(y);
+    parallel(x.elements(), [&](unsigned ith, unsigned nth, unsigned) {
+        size_t b, e;
+        ThreadPool::split(x.ne1, ith, nth, b, e);
+        if (b < e)
+            cpu::layerNorm({xp + b * x.ne0, (e - b) * x.ne0}, ws, bs, {yp + b * x.ne0, (e - b) * x.ne0}, x.ne0, eps);
+    });
+}
+
 void CpuBackend::matmul(const Weight &w, BufferView x, BufferView y)
 {
     const float *xp = f32(x);
@@ -223,9 +241,11 @@ void CpuBackend::attention(BufferView q, BufferView kCache, BufferView vCache, B
         for (size_t job = b; job < e; ++job) {
             const uint32_t t = uint32_t(job / p.n_head), h = uint32_t(job % p.n_head);
             const uint32_t n_kv = p.pos0 + t + 1; // causal: keys up to this token's own position
+            const uint32_t first = p.window > 0 && n_kv > p.window ? n_kv - p.window : 0;
             const size_t headOffset = size_t(h) * p.head_dim;
             attentionHead(qp + size_t(t) * q.ne0 + headOffset, kc, vc, kvType, kCache.ne0, size_t(h / group) * p.head_dim,
-                          n_kv, p.head_dim, p.scale, scratch.data(), op + size_t(t) * out.ne0 + headOffset);
+                          n_kv, p.head_dim, p.scale, scratch.data(), op + size_t(t) * out.ne0 + headOffset, first,
+                          p.softcap);
         }
     });
 }
@@ -242,12 +262,62 @@ void CpuBackend::swiglu(BufferView gate, BufferView up, BufferView out)
     });
 }
 
+void CpuBackend::geglu(BufferView gate, BufferView up, BufferView out)
+{
+    const float *g = f32(gate), *u = f32(up);
+    float *o = f32(out);
+    for (size_t i = 0, n = out.elements(); i < n; ++i)
+        o[i] = cpu::geluTanh(g[i]) * u[i];
+}
+
+void CpuBackend::gelu(BufferView x, BufferView out)
+{
+    const float *xp = f32(x);
+    float *o = f32(out);
+    for (size_t i = 0, n = out.elements(); i < n; ++i)
+        o[i] = cpu::geluTanh(xp[i]);
+}
+
+void CpuBackend::clamp(BufferView x, float limit)
+{
+    float *xp = f32(x);
+    for (size_t i = 0, n = x.elements(); i < n; ++i)
+        xp[i] = std::clamp(xp[i], -limit, limit);
+}
+
+void CpuBackend::softcap(BufferView x, float cap)
+{
+    float *xp = f32(x);
+    for (size_t i = 0, n = x.elements(); i < n; ++i)
+        xp[i] = cap * std::tanh(xp[i] / cap);
+}
+
+void CpuBackend::scale(BufferView x, float s)
+{
+    float *xp = f32(x);
+    for (size_t i = 0, n = x.elements(); i < n; ++i)
+        xp[i] *= s;
+}
+
 void CpuBackend::add(BufferView a, BufferView b, BufferView out)
 {
     const float *ap = f32(a), *bp = f32(b);
     float *o = f32(out);
     for (size_t i = 0, n = out.elements(); i < n; ++i)
         o[i] = ap[i] + bp[i];
+}
+
+void CpuBackend::addBias(BufferView x, const Weight &bias)
+{
+    float *xp = f32(x);
+    const float *bp = reinterpret_cast<const float *>(bias.view.data);
+    if (!bp || bias.view.type != TensorType::F32 || bias.view.n_cols * bias.view.n_rows < x.ne0)
+        return; // the loaders only bind F32 biases of the row length
+    for (uint32_t r = 0; r < x.ne1; ++r) {
+        float *row = xp + size_t(r) * x.ne0;
+        for (uint32_t c = 0; c < x.ne0; ++c)
+            row[c] += bp[c];
+    }
 }
 
 void CpuBackend::mul(BufferView a, BufferView b, BufferView out)

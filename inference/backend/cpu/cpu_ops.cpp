@@ -45,25 +45,26 @@ void rope(float *x, size_t t0, size_t t1, uint32_t n_head, uint32_t head_dim, co
 }
 
 void attentionHead(const float *q, const void *kCache, const void *vCache, TensorType kvType, size_t kvStride,
-                   size_t kvOffset, uint32_t n_kv, uint32_t head_dim, float scale, float *scratch, float *out)
+                   size_t kvOffset, uint32_t n_kv, uint32_t head_dim, float scale, float *scratch, float *out,
+                   uint32_t first, float softcap)
 {
     const bool half = kvType == TensorType::F16;
     float maxScore = -INFINITY;
-    for (uint32_t j = 0; j < n_kv; ++j) {
+    for (uint32_t j = first; j < n_kv; ++j) {
         const size_t at = size_t(j) * kvStride + kvOffset;
         const float s = half ? dotF16F32(static_cast<const uint16_t *>(kCache) + at, q, head_dim)
                              : dotF32(static_cast<const float *>(kCache) + at, q, head_dim);
-        scratch[j] = s * scale;
+        scratch[j] = softcap > 0.0f ? softcap * std::tanh(s * scale / softcap) : s * scale;
         maxScore = std::max(maxScore, scratch[j]);
     }
     float sum = 0.0f;
-    for (uint32_t j = 0; j < n_kv; ++j) {
+    for (uint32_t j = first; j < n_kv; ++j) {
         scratch[j] = std::exp(scratch[j] - maxScore);
         sum += scratch[j];
     }
     std::fill(out, out + head_dim, 0.0f);
     const float inv = 1.0f / sum;
-    for (uint32_t j = 0; j < n_kv; ++j) {
+    for (uint32_t j = first; j < n_kv; ++j) {
         const size_t at = size_t(j) * kvStride + kvOffset;
         if (half)
             axpyF16(scratch[j] * inv, static_cast<const uint16_t *>(vCache) + at, out, head_dim);

@@ -16,9 +16,11 @@ void rope(float *x, size_t t0, size_t t1, uint32_t n_head, uint32_t head_dim, co
 
 // One query row against the cache, one head: scores over rows 0..n_kv-1, softmax, sum of V.
 // q, out [head_dim]; k/v rows have `kvStride` elements and this head starts at `kvOffset`.
-// kvType F32 or F16. scratch [n_kv].
+// kvType F32 or F16. scratch [n_kv]. Rows before `first` are masked (sliding window);
+// softcap > 0 caps each scaled score at ±softcap through tanh.
 void attentionHead(const float *q, const void *kCache, const void *vCache, TensorType kvType, size_t kvStride,
-                   size_t kvOffset, uint32_t n_kv, uint32_t head_dim, float scale, float *scratch, float *out);
+                   size_t kvOffset, uint32_t n_kv, uint32_t head_dim, float scale, float *scratch, float *out,
+                   uint32_t first = 0, float softcap = 0.0f);
 
 inline float silu(float x) { return x / (1.0f + __builtin_expf(-x)); }
 void swiglu(const float *gate, const float *up, float *out, size_t n);

@@ -83,13 +83,20 @@ public:
 
     void getRows(const Weight &table, BufferView ids, BufferView out) override;
     void rmsNorm(BufferView x, const Weight *weight, BufferView y, float eps) override;
+    void layerNorm(BufferView x, const Weight *weight, const Weight *bias, BufferView y, float eps) override;
     void matmul(const Weight &w, BufferView x, BufferView y) override;
     void matmulExperts(const Weight &w, uint32_t rowsPerExpert, BufferView x, BufferView ids, BufferView y) override;
     void rope(BufferView x, uint32_t head_dim, BufferView positions, const RopeParams &params) override;
     void kvStore(BufferView k, BufferView v, BufferView kCache, BufferView vCache, uint32_t pos0) override;
     void attention(BufferView q, BufferView kCache, BufferView vCache, BufferView out, const AttentionParams &params) override;
     void swiglu(BufferView gate, BufferView up, BufferView out) override;
+    void geglu(BufferView gate, BufferView up, BufferView out) override;
+    void gelu(BufferView x, BufferView out) override;
+    void clamp(BufferView x, float limit) override;
+    void softcap(BufferView x, float cap) override;
+    void scale(BufferView x, float s) override;
     void add(BufferView a, BufferView b, BufferView out) override;
+    void addBias(BufferView x, const Weight &bias) override;
     void mul(BufferView a, BufferView b, BufferView out) override;
     void softmax(BufferView x) override;
     void moeRoute(BufferView logits, uint32_t k, bool renormalise, BufferView ids, BufferView weights) override;
@@ -131,7 +138,8 @@ private:
     Result<BoundView> stagingFor(size_t bytes, std::byte **mapped);
     void recordCopyIn(BufferView dst, const void *data, size_t bytes);
     void dispatchOrFail(const Result<void> &recorded);
-    void binary(const char *variant, BufferView a, BufferView b, BufferView out); // add, mul, swiglu
+    void binary(const char *variant, BufferView a, BufferView b, BufferView out); // add, mul, swiglu, geglu
+    void unary(const char *variant, BufferView x, BufferView out, float c);         // clamp, softcap, gelu
 
     std::shared_ptr<Context> m_context;
     std::optional<CommandBatch> m_batch;

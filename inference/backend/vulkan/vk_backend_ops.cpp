@@ -15,6 +15,7 @@ constexpr uint32_t k_kvBlock = 64;
 constexpr uint32_t k_attentionBlock = 64; // >= 32, as flash_attn.comp's DIMS_PER_THREAD assumes
 constexpr uint32_t k_maxHeadDim = 256;
 constexpr uint32_t k_softmaxBlock = 128;
+constexpr uint32_t k_normBlock = 128; // a power of two, as reduce.glsl needs
 constexpr uint32_t k_routeBlock = 64;
 constexpr uint32_t k_combineBlock = 128;
 constexpr uint32_t k_maxExperts = 256;
@@ -40,6 +41,21 @@ struct AttentionParamsGpu
 struct BinaryParams
 {
     uint32_t n, a_offset, b_offset, out_offset;
+};
+struct BiasParams
+{
+    uint32_t n, n_cols, x_offset;
+};
+struct UnaryParams
+{
+    uint32_t n, x_offset, out_offset;
+    float c;
+};
+struct LayerNormParams
+{
+    uint32_t n_cols, n_rows;
+    float eps;
+    uint32_t use_weight, use_bias, x_offset, y_offset;
 };
 struct SoftmaxParams
 {
@@ -186,7 +202,7 @@ void VulkanBackend::attention(BufferView q, BufferView kCache, BufferView vCache
             return *m_error;
         const AttentionParamsGpu gpu{params.head_dim, params.n_head, params.n_head_kv, params.pos0, bq->offset,
                                      q.ne0, bk->offset, bv->offset, kCache.ne0, bo->offset, out.ne0, params.scale,
-                                     0, 0.0f};
+                                     params.window, params.softcap};
         const std::array<Binding, 4> bindings{bq->binding, bk->binding, bv->binding, bo->binding};
         return b->dispatch(**p, bindings, bytesOf(gpu), params.n_head, q.ne1);
     };
@@ -218,9 +234,104 @@ void VulkanBackend::binary(const char *variant, BufferView a, BufferView b, Buff
     dispatchOrFail(run());
 }
 
+void VulkanBackend::unary(const char *variant, BufferView x, BufferView out, float c)
+{
+    if (failed() || out.elements() == 0)
+        return;
+    auto run = [&]() -> Result<void> {
+        const size_t n = out.elements();
+        auto bx = bind(x, n, false);
+        auto bo = bind(out, n, true);
+        if (!bx || !bo)
+            return (!bx ? bx : bo).error();
+        auto p = pipeline(variant, 2, sizeof(UnaryParams), {k_elementBlock});
+        if (!p)
+            return p.error();
+        CommandBatch *cb = batch();
+        if (!cb)
+            return *m_error;
+        const UnaryParams params{uint32_t(n), bx->offset, bo->offset, c};
+        const std::array<Binding, 2> bindings{bx->binding, bo->binding};
+        const auto [gx, gy] = splitGroups(ceilDiv(n, k_elementBlock));
+        return cb->dispatch(**p, bindings, bytesOf(params), gx, gy);
+    };
+    dispatchOrFail(run());
+}
+
+void VulkanBackend::layerNorm(BufferView x, const Weight *weight, const Weight *bias, BufferView y, float eps)
+{
+    if (failed() || x.ne1 == 0 || x.ne0 == 0)
+        return;
+    auto run = [&]() -> Result<void> {
+        auto bx = bind(x, x.elements(), false);
+        auto by = bind(y, x.elements(), true);
+        if (!bx || !by)
+            return (!bx ? bx : by).error();
+        // Absent weight or bias: the shader never reads its binding, but one must be bound.
+        Binding bindings[4] = {bx->binding, bx->binding, bx->binding, by->binding};
+        bindings[1].writes = bindings[2].writes = false;
+        bool use[2] = {false, false};
+        const Weight *params[2] = {weight, bias};
+        for (int i = 0; i < 2; ++i) {
+            if (!params[i] || !params[i]->valid())
+                continue;
+            if (params[i]->view.type != TensorType::F32 || params[i]->view.n_cols * params[i]->view.n_rows < x.ne0)
+                return makeError("layer_norm: weight and bias must be F32 with a value per column");
+            auto dw = deviceWeight(*params[i]);
+            if (!dw)
+                return dw.error();
+            bindings[1 + i] = weightBinding(**dw);
+            use[i] = true;
+        }
+        auto p = pipeline(subgroupVariant("layer_norm_f32"), 4, sizeof(LayerNormParams), {k_normBlock});
+        if (!p)
+            return p.error();
+        CommandBatch *b = batch();
+        if (!b)
+            return *m_error;
+        const LayerNormParams gpu{x.ne0, x.ne1, eps, use[0] ? 1u : 0u, use[1] ? 1u : 0u, bx->offset, by->offset};
+        const auto [gx, gy] = splitGroups(x.ne1);
+        return b->dispatch(**p, std::span<const Binding>(bindings, 4), bytesOf(gpu), gx, gy);
+    };
+    dispatchOrFail(run());
+}
+
 void VulkanBackend::swiglu(BufferView gate, BufferView up, BufferView out) { binary("swiglu_f32", gate, up, out); }
+void VulkanBackend::geglu(BufferView gate, BufferView up, BufferView out) { binary("geglu_f32", gate, up, out); }
+void VulkanBackend::gelu(BufferView x, BufferView out) { unary("gelu_f32", x, out, 0.0f); }
+void VulkanBackend::clamp(BufferView x, float limit) { unary("clamp_f32", x, x, limit); }
+void VulkanBackend::softcap(BufferView x, float cap) { unary("softcap_f32", x, x, cap); }
+void VulkanBackend::scale(BufferView x, float s) { unary("scale_f32", x, x, s); }
 void VulkanBackend::add(BufferView a, BufferView b, BufferView out) { binary("add_f32", a, b, out); }
 void VulkanBackend::mul(BufferView a, BufferView b, BufferView out) { binary("mul_f32", a, b, out); }
+
+void VulkanBackend::addBias(BufferView x, const Weight &bias)
+{
+    if (failed() || x.elements() == 0)
+        return;
+    auto run = [&]() -> Result<void> {
+        if (!bias.valid() || bias.view.type != TensorType::F32 || bias.view.n_cols * bias.view.n_rows < x.ne0)
+            return makeError("add_bias: the bias must be F32 with a value per column");
+        auto bx = bind(x, x.elements(), true);
+        if (!bx)
+            return bx.error();
+        auto dw = deviceWeight(bias);
+        if (!dw)
+            return dw.error();
+        auto p = pipeline("add_bias_f32", 2, sizeof(BiasParams), {k_elementBlock});
+        if (!p)
+            return p.error();
+        CommandBatch *b = batch();
+        if (!b)
+            return *m_error;
+        const size_t n = x.elements();
+        const BiasParams params{uint32_t(n), x.ne0, bx->offset};
+        const std::array<Binding, 2> bindings{bx->binding, weightBinding(**dw)};
+        const auto [gx, gy] = splitGroups(ceilDiv(n, k_elementBlock));
+        return b->dispatch(**p, bindings, bytesOf(params), gx, gy);
+    };
+    dispatchOrFail(run());
+}
 
 void VulkanBackend::softmax(BufferView x)
 {

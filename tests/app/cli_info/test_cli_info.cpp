@@ -104,6 +104,36 @@ private slots:
         QVERIFY(field(run.out, "Tensor types").contains("vocabulary-only"));
     }
 
+    void namesFamilyAndFeatures()
+    {
+        PARLO_REQUIRE_TEST_FILE(gemma, "models/synth-gemma2-F32.gguf");
+        Run run = runCli({"info", gemma});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(field(run.out, "Family"), QStringLiteral("Gemma 2"));
+        const QString features = field(run.out, "Features");
+        for (const char *f : {"sliding window 16 (even layers)", "attention soft-cap 10", "final soft-cap 15", "GeGLU"})
+            QVERIFY2(features.contains(f), qPrintable(features));
+        PARLO_REQUIRE_TEST_FILE(moe, "models/synth-llama-moe-F32.gguf");
+        run = runCli({"info", moe});
+        QVERIFY2(field(run.out, "Features").contains("mixture of experts: 4 experts, 2 used"), qPrintable(run.out));
+        PARLO_REQUIRE_TEST_FILE(falcon, "models/synth-falcon-F32.gguf");
+        run = runCli({"info", falcon});
+        QCOMPARE(field(run.out, "Family"), QStringLiteral("Falcon"));
+        QVERIFY(field(run.out, "Features").contains("multi-query attention"));
+
+        // An architecture the engine does not run keeps its name and says so.
+        QTemporaryDir dir;
+        for (const auto &[arch, family] : {std::pair{"mamba", "Mamba (state space)"}, {"llama4", "Llama 4"}}) {
+            parlo::gguf::Writer w;
+            w.setString("general.architecture", arch);
+            const QString path = dir.filePath(QString(arch) + ".gguf");
+            QVERIFY(w.writeFile(path.toStdString()).ok());
+            run = runCli({"info", path});
+            QCOMPARE(run.exitCode, 0);
+            QCOMPARE(field(run.out, "Family"), QString(family) + " (not supported by Parlo's engine)");
+        }
+    }
+
     void unsupportedTypeIsNamed()
     {
         QTemporaryDir dir;

@@ -52,6 +52,10 @@ private slots:
         QCOMPARE(chooseBuiltinTemplate("gemma", {}), BuiltinTemplate::Gemma);
         QCOMPARE(chooseBuiltinTemplate("phi3", {}), BuiltinTemplate::Phi3);
         QCOMPARE(chooseBuiltinTemplate("qwen2", {}), BuiltinTemplate::ChatML);
+        QCOMPARE(chooseBuiltinTemplate("qwen3", {}), BuiltinTemplate::ChatML);
+        QCOMPARE(chooseBuiltinTemplate("olmo", {}), BuiltinTemplate::OLMo);
+        QCOMPARE(chooseBuiltinTemplate("gemma2", {}), BuiltinTemplate::Gemma);
+        QCOMPARE(chooseBuiltinTemplate("falcon", {}), BuiltinTemplate::Falcon);
         QCOMPARE(chooseBuiltinTemplate("llama", vocab({"<s>", "</s>"})), BuiltinTemplate::Llama2);
         QCOMPARE(chooseBuiltinTemplate("mamba", {}), BuiltinTemplate::ChatML);
     }

@@ -117,11 +117,17 @@ private slots:
         QTest::addColumn<int>("nHead");
         QTest::addColumn<int>("nHeadKv");
         QTest::addColumn<int>("headDim");
+        QTest::addColumn<int>("window");
+        QTest::addColumn<float>("softcap");
         for (bool half : {true, false}) {
             for (auto [h, kv, d] : {std::tuple{4, 4, 64}, {4, 2, 32}, {6, 1, 7}, {2, 1, 128}}) {
-                QTest::addRow("%s_h%d_kv%d_d%d", half ? "f16" : "f32", h, kv, d) << half << h << kv << d;
+                QTest::addRow("%s_h%d_kv%d_d%d", half ? "f16" : "f32", h, kv, d) << half << h << kv << d << 0 << 0.0f;
             }
         }
+        // Gemma 2's hooks: a sliding window (shorter and longer than a tile) and a soft-cap.
+        QTest::addRow("f32_window16_softcap") << false << 4 << 2 << 128 << 16 << 10.0f;
+        QTest::addRow("f16_window67") << true << 4 << 2 << 32 << 67 << 0.0f;
+        QTest::addRow("f32_softcap1") << false << 2 << 1 << 64 << 0 << 1.0f;
     }
     void attention()
     {
@@ -130,6 +136,8 @@ private slots:
         QFETCH(int, nHead);
         QFETCH(int, nHeadKv);
         QFETCH(int, headDim);
+        QFETCH(int, window);
+        QFETCH(float, softcap);
         const uint32_t kvDim = uint32_t(nHeadKv * headDim), qDim = uint32_t(nHead * headDim);
         const uint32_t ctx = 80;
         const TensorType cacheType = half ? TensorType::F16 : TensorType::F32;
@@ -147,6 +155,8 @@ private slots:
             m_h.gpu().kvStore(k.gpu, v.gpu, kc.gpu, vc.gpu, pos0);
             AttentionParams p{uint32_t(nHead), uint32_t(nHeadKv), uint32_t(headDim), pos0,
                               1.0f / std::sqrt(float(headDim))};
+            p.window = uint32_t(window);
+            p.softcap = softcap;
             m_h.cpu().attention(q.cpu, kc.cpu, vc.cpu, out.cpu, p);
             m_h.gpu().attention(q.gpu, kc.gpu, vc.gpu, out.gpu, p);
             PARLO_COMPARE_NMSE(out, 1e-9);
@@ -191,6 +201,101 @@ private slots:
             call(m_h.gpu(), a.gpu, b.gpu, out.gpu);
             PARLO_COMPARE_NMSE(out, 1e-12);
         }
+    }
+
+    void addBias_data()
+    {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        for (auto [r, c] : {std::pair{1, 7}, {33, 257}, {3, 4097}})
+            QTest::addRow("%dx%d", r, c) << r << c;
+    }
+    void addBias()
+    {
+        PARLO_NEED_HARNESS();
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        auto x = m_h.tensor(TensorType::F32, cols, rows, randomFloats(size_t(rows) * cols, 30, 2.0f));
+        std::vector<float> b = randomFloats(cols, 31);
+        const Weight bias{WeightView{TensorType::F32, reinterpret_cast<const std::byte *>(b.data()), uint64_t(cols), 1,
+                                     uint64_t(cols) * 4},
+                          {}};
+        m_h.cpu().addBias(x.cpu, bias);
+        m_h.gpu().addBias(x.gpu, bias);
+        PARLO_COMPARE_NMSE(x, 1e-12);
+    }
+
+    void layerNorm_data()
+    {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        for (auto [r, c] : {std::pair{1, 7}, {33, 257}, {5, 4097}})
+            QTest::addRow("%dx%d", r, c) << r << c;
+    }
+    void layerNorm()
+    {
+        PARLO_NEED_HARNESS();
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        // An offset mean, which a one-pass variance would lose precision on.
+        std::vector<float> xs = randomFloats(size_t(rows) * cols, 40, 3.0f);
+        for (float &v : xs)
+            v += 5.0f;
+        auto x = m_h.tensor(TensorType::F32, cols, rows, xs);
+        std::vector<float> w = randomFloats(cols, 41), b = randomFloats(cols, 42);
+        auto weightOf = [&](const std::vector<float> &v) {
+            return Weight{WeightView{TensorType::F32, reinterpret_cast<const std::byte *>(v.data()), uint64_t(cols), 1,
+                                     uint64_t(cols) * 4},
+                          {}};
+        };
+        const Weight weight = weightOf(w), bias = weightOf(b);
+        auto y1 = m_h.tensor(TensorType::F32, cols, rows);
+        auto y2 = m_h.tensor(TensorType::F32, cols, rows);
+        m_h.cpu().layerNorm(x.cpu, &weight, &bias, y1.cpu, 1e-5f);
+        m_h.gpu().layerNorm(x.gpu, &weight, &bias, y1.gpu, 1e-5f);
+        m_h.cpu().layerNorm(x.cpu, nullptr, nullptr, y2.cpu, 1e-5f);
+        m_h.gpu().layerNorm(x.gpu, nullptr, nullptr, y2.gpu, 1e-5f);
+        PARLO_COMPARE_NMSE(y1, 1e-10);
+        PARLO_COMPARE_NMSE(y2, 1e-10);
+        // In place, as the graph may call it.
+        m_h.cpu().layerNorm(x.cpu, &weight, nullptr, x.cpu, 1e-6f);
+        m_h.gpu().layerNorm(x.gpu, &weight, nullptr, x.gpu, 1e-6f);
+        PARLO_COMPARE_NMSE(x, 1e-10);
+    }
+
+    void unaryOps_data()
+    {
+        QTest::addColumn<int>("n");
+        for (int n : {1, 7, 4097})
+            QTest::addRow("%d", n) << n;
+    }
+    void unaryOps()
+    {
+        PARLO_NEED_HARNESS();
+        QFETCH(int, n);
+        // Values large enough to reach the clamp, saturate the soft-cap and GELU's tails.
+        for (int op = 0; op < 5; ++op) {
+            auto a = m_h.tensor(TensorType::F32, n, 1, randomFloats(n, 50 + op, 12.0f));
+            auto b = m_h.tensor(TensorType::F32, n, 1, randomFloats(n, 60 + op));
+            auto out = m_h.tensor(TensorType::F32, n, 1);
+            auto call = [&](Backend &be, BufferView av, BufferView bv, BufferView ov) {
+                switch (op) {
+                case 0: be.clamp(av, 3.0f); break;
+                case 1: be.softcap(av, 5.0f); break;
+                case 2: be.scale(av, 16.0f); break;
+                case 3: be.gelu(av, ov); break;
+                default: be.geglu(av, bv, ov); break;
+                }
+            };
+            call(m_h.cpu(), a.cpu, b.cpu, out.cpu);
+            call(m_h.gpu(), a.gpu, b.gpu, out.gpu);
+            PARLO_COMPARE_NMSE(a, 1e-12);
+            PARLO_COMPARE_NMSE(out, 1e-12);
+        }
+        // The clamp really clamps.
+        auto c = m_h.tensor(TensorType::F32, 3, 1, {-9.0f, 0.5f, 9.0f});
+        m_h.gpu().clamp(c.gpu, 3.0f);
+        QCOMPARE(m_h.readGpu(c), (std::vector<float>{-3.0f, 0.5f, 3.0f}));
     }
 
     void softmax_data()
