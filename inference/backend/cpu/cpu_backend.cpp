@@ -3,6 +3,7 @@
 #include "cpu_matmul.h"
 #include "cpu_norm.h"
 #include "cpu_ops.h"
+#include "cpu_quant_dot.h"
 #include "cpu_simd.h"
 
 #include <algorithm>
@@ -155,7 +156,23 @@ void CpuBackend::matmul(const Weight &w, BufferView x, BufferView y)
     const float *xp = f32(x);
     float *yp = f32(y);
     const size_t n_rows = w.view.n_rows;
-    parallel(n_rows * w.view.n_cols * x.ne1, [&](unsigned ith, unsigned nth, unsigned tid) {
+    const size_t n_cols = w.view.n_cols;
+    if (x.ne1 <= 2 && quantDotSupported(w.view.type, n_cols)) {
+        // Decode: round the activations once, then every row is an integer dot product.
+        const size_t nb = n_cols / 32;
+        m_actBlocks.resize(nb * x.ne1);
+        for (uint32_t t = 0; t < x.ne1; ++t)
+            quantizeActivations(xp + size_t(t) * x.ne0, n_cols, m_actBlocks.data() + t * nb);
+        parallel(n_rows * n_cols * x.ne1, [&](unsigned ith, unsigned nth, unsigned) {
+            size_t b, e;
+            ThreadPool::split(n_rows, ith, nth, b, e);
+            for (size_t r = b; r < e; ++r)
+                for (uint32_t t = 0; t < x.ne1; ++t)
+                    yp[t * y.ne0 + r] = quantDot(w.view.type, w.view.data + r * w.view.rowBytes, m_actBlocks.data() + t * nb, n_cols);
+        });
+        return;
+    }
+    parallel(n_rows * n_cols * x.ne1, [&](unsigned ith, unsigned nth, unsigned tid) {
         size_t b, e;
         ThreadPool::split(n_rows, ith, nth, b, e);
         matmulRows(w.view, b, e, xp, x.ne0, x.ne1, yp, y.ne0, m_scratch[tid]);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "backend/backend.h"
+#include "cpu_quant_dot.h"
 #include "thread_pool.h"
 
 #include <memory>
@@ -63,6 +64,7 @@ private:
 
     ThreadPool m_pool;
     std::vector<std::vector<float>> m_scratch; // one per thread
+    std::vector<ActBlock> m_actBlocks; // decode activations, rounded once per matmul
 };
 
 } // namespace parlo::cpu

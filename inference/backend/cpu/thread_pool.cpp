@@ -12,9 +12,13 @@
 namespace parlo::cpu {
 
 namespace {
-// Decode dispatches a few hundred small ops per token; spinning a little before sleeping
-// keeps the wake-up off the critical path without burning a core when idle.
-constexpr int k_spinIterations = 4000;
+// Decode dispatches a few hundred small ops per token with short single-threaded gaps
+// between them; spinning a little before sleeping keeps the wake-up off the critical path
+// without burning a core when idle.
+constexpr int k_spinIterations = 20000;
+// The caller, waiting for the last chunks, yields after this many spins: on an oversubscribed
+// machine the worker it waits for may need this very core to finish.
+constexpr int k_spinBeforeYield = 2000;
 } // namespace
 
 unsigned ThreadPool::hardwareThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
@@ -29,10 +33,10 @@ ThreadPool::ThreadPool(unsigned n_threads)
 
 ThreadPool::~ThreadPool()
 {
+    m_stop.store(true);
+    m_state.fetch_add(2); // a new generation wakes everyone; closed, so nobody joins
     {
         std::lock_guard lock(m_mutex);
-        m_stop = true;
-        m_generation.fetch_add(1);
     }
     m_wake.notify_all();
     for (auto &t : m_workers)
@@ -41,65 +45,72 @@ ThreadPool::~ThreadPool()
 
 void ThreadPool::drain(unsigned thread)
 {
+    const unsigned nChunks = m_nChunks;
     for (;;) {
-        const unsigned chunk = m_next.fetch_add(1, std::memory_order_acq_rel);
-        if (chunk >= m_nChunks)
+        const unsigned chunk = m_next.fetch_add(1, std::memory_order_relaxed);
+        if (chunk >= nChunks)
             return;
-        (*m_job)(chunk, m_nChunks, thread);
-        m_done.fetch_add(1, std::memory_order_acq_rel);
+        (*m_job)(chunk, nChunks, thread);
+        m_pending.fetch_sub(1, std::memory_order_release);
     }
 }
 
-void ThreadPool::run(const Job &fn, unsigned nChunks)
+void ThreadPool::run(Job fn, unsigned nChunks)
 {
     if (nChunks == 0)
-        nChunks = m_nThreads * 4;
+        nChunks = m_nThreads * k_chunksPerThread;
     if (m_nThreads == 1) {
         for (unsigned c = 0; c < nChunks; ++c)
             fn(c, nChunks, 0);
         return;
     }
-    {
-        std::lock_guard lock(m_mutex);
-        m_job = &fn;
-        m_nChunks = nChunks;
-        m_next.store(0);
-        m_done.store(0);
-        m_generation.fetch_add(1);
+    m_job = &fn;
+    m_nChunks = nChunks;
+    m_next.store(0, std::memory_order_relaxed);
+    m_pending.store(nChunks, std::memory_order_relaxed);
+    const uint64_t open = ((m_state.load(std::memory_order_relaxed) >> 1) + 1) << 1 | 1;
+    m_state.store(open); // seq_cst: pairs with m_sleeping below and with the workers' m_active
+    if (m_sleeping.load() != 0) {
+        {
+            std::lock_guard lock(m_mutex); // a worker between its check and its wait sees the new state
+        }
+        m_wake.notify_all();
     }
-    m_wake.notify_all();
     drain(0);
-    while (m_done.load(std::memory_order_acquire) < nChunks)
-        PARLO_CPU_RELAX();
-    // Close the job; a worker that joined is at most finishing its failed fetch.
-    {
-        std::lock_guard lock(m_mutex);
-        m_job = nullptr;
+    int spins = 0;
+    while (m_pending.load(std::memory_order_acquire) != 0) {
+        if (++spins < k_spinBeforeYield)
+            PARLO_CPU_RELAX();
+        else
+            std::this_thread::yield();
     }
-    while (m_active.load(std::memory_order_acquire) != 0)
+    m_state.store(open & ~uint64_t(1)); // close: late workers see it and do not join
+    while (m_active.load() != 0)
         PARLO_CPU_RELAX();
 }
 
 void ThreadPool::workerLoop(unsigned thread)
 {
-    uint64_t seen = 0;
+    uint64_t seen = 0; // the constructor's generation: run() or the destructor may come before this thread starts
     for (;;) {
         int spins = 0;
-        while (m_generation.load(std::memory_order_acquire) == seen && spins < k_spinIterations) {
+        while ((m_state.load(std::memory_order_acquire) >> 1) == seen && spins < k_spinIterations) {
             PARLO_CPU_RELAX();
             ++spins;
         }
-        {
+        if ((m_state.load() >> 1) == seen) {
             std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [&] { return m_generation.load() != seen; });
-            seen = m_generation.load();
-            if (m_stop)
-                return;
-            if (!m_job)
-                continue; // woke after the job closed: the others did the work
-            m_active.fetch_add(1);
+            m_sleeping.fetch_add(1);
+            m_wake.wait(lock, [&] { return (m_state.load() >> 1) != seen; });
+            m_sleeping.fetch_sub(1);
         }
-        drain(thread);
+        if (m_stop.load())
+            return;
+        m_active.fetch_add(1);
+        const uint64_t state = m_state.load();
+        seen = state >> 1;
+        if (state & 1)
+            drain(thread);
         m_active.fetch_sub(1, std::memory_order_release);
     }
 }

@@ -2,6 +2,7 @@
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/cpu_matmul.h"
 #include "backend/cpu/cpu_ops.h"
+#include "backend/cpu/cpu_quant_dot.h"
 #include "backend/cpu/cpu_simd.h"
 #include "core/quant/quantize.h"
 #include "parity.h"
@@ -128,7 +129,10 @@ private slots:
             std::vector<float> got(size_t(n_rows) * n_tok), ref(got.size());
             backend.read(y, got);
             cpu::matmulReference(w.view, xf.data(), n_tok, ref.data());
-            QVERIFY2(test::nmse(got, ref) < 1e-10, qPrintable(QString::number(test::nmse(got, ref))));
+            // Mat-vec on these types rounds the activations to int8 blocks (test_cpu_quant_dot
+            // checks that path exactly); here only the rounding's small error remains.
+            const double tolerance = n_tok <= 2 && cpu::quantDotSupported(t, n_cols) ? 1e-4 : 1e-10;
+            QVERIFY2(test::nmse(got, ref) < tolerance, qPrintable(QString::number(test::nmse(got, ref))));
         }
     }
 
