@@ -157,7 +157,7 @@ void CpuBackend::matmul(const Weight &w, BufferView x, BufferView y)
     float *yp = f32(y);
     const size_t n_rows = w.view.n_rows;
     const size_t n_cols = w.view.n_cols;
-    if (x.ne1 <= 2 && quantDotSupported(w.view.type, n_cols)) {
+    if (m_integerDecode && x.ne1 <= 2 && quantDotSupported(w.view.type, n_cols)) {
         // Decode: round the activations once, then every row is an integer dot product.
         const size_t nb = n_cols / 32;
         m_actBlocks.resize(nb * x.ne1);

@@ -41,6 +41,9 @@ public:
     void rmsNorm(BufferView x, const Weight *weight, BufferView y, float eps) override;
     void layerNorm(BufferView x, const Weight *weight, const Weight *bias, BufferView y, float eps) override;
     void matmul(const Weight &w, BufferView x, BufferView y) override;
+    // Off: decode mat-vecs keep float activations instead of rounding them to int8 blocks for
+    // integer dots. Parity tests of other backends compare against the exact float result.
+    void setIntegerDecode(bool enabled) { m_integerDecode = enabled; }
     void matmulExperts(const Weight &w, uint32_t rowsPerExpert, BufferView x, BufferView ids, BufferView y) override;
     void rope(BufferView x, uint32_t head_dim, BufferView positions, const RopeParams &params) override;
     void kvStore(BufferView k, BufferView v, BufferView kCache, BufferView vCache, uint32_t pos0) override;
@@ -65,6 +68,7 @@ private:
     ThreadPool m_pool;
     std::vector<std::vector<float>> m_scratch; // one per thread
     std::vector<ActBlock> m_actBlocks; // decode activations, rounded once per matmul
+    bool m_integerDecode = true;
 };
 
 } // namespace parlo::cpu

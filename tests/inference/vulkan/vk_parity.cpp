@@ -21,6 +21,8 @@ void putHalf(std::byte *at, float f)
 
 bool ParityHarness::init(QString &reason, bool &failed)
 {
+    // The Vulkan shaders keep float activations; compare them with the exact CPU result.
+    m_cpu.setIntegerDecode(false);
     auto context = createTestVulkanContext(reason, failed);
     if (!context)
         return false;
