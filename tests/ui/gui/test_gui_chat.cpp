@@ -3,6 +3,7 @@
 // (with a highlighted code block) and persist, stop with Esc and regenerate, start a new chat
 // with Ctrl+N, switch back, and find the first message with Ctrl+K search.
 #include "app_context.h"
+#include "qml_window_probe.h"
 #include "test_data.h"
 
 #include <QQmlApplicationEngine>
@@ -31,45 +32,11 @@ class TestGuiChat : public QObject
     template<typename T = QQuickItem>
     T *item(const char *name)
     {
-        return m_window->findChild<T *>(QString::fromLatin1(name));
+        return parlo::test::findItem<T>(m_window, name);
     }
-
-    // Any visible text item in the window whose text contains `needle` (the visual tree:
-    // delegates made by views and loaders are not QObject children of the window).
-    bool windowShows(const QString &needle)
-    {
-        QList<QQuickItem *> stack = {m_window->contentItem()};
-        while (!stack.isEmpty()) {
-            QQuickItem *i = stack.takeLast();
-            if (!i->isVisible())
-                continue;
-            const QVariant text = i->property("text");
-            if (text.isValid() && text.toString().contains(needle))
-                return true;
-            stack.append(i->childItems());
-        }
-        return false;
-    }
-
-    QList<QObject *> allObjects()
-    {
-        QList<QObject *> result;
-        QList<QQuickItem *> stack = {m_window->contentItem()};
-        while (!stack.isEmpty()) {
-            QQuickItem *i = stack.takeLast();
-            result.append(i);
-            result.append(i->findChildren<QObject *>(QString(), Qt::FindDirectChildrenOnly));
-            stack.append(i->childItems());
-        }
-        return result;
-    }
-
-    void typeText(const QString &text)
-    {
-        // QTest::keyClicks exists only for widgets.
-        for (QChar c : text)
-            QTest::keyClick(m_window, c.toLatin1());
-    }
+    bool windowShows(const QString &needle) { return parlo::test::windowShows(m_window, needle); }
+    QList<QObject *> allObjects() { return parlo::test::allObjects(m_window); }
+    void typeText(const QString &text) { parlo::test::typeText(m_window, text); }
 
     void typeAndSend(const QString &text)
     {
