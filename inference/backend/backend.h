@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -109,6 +110,9 @@ public:
     // The first failure of an enqueued op or transfer (a GPU backend: device lost, out of
     // device memory). Sticky; ops after it do nothing and read() yields zeros. Check after read().
     virtual Result<void> status() const { return {}; }
+    // Bytes this backend may still allocate on its device, for the memory plan made before
+    // loading; nullopt for backends that use host memory.
+    virtual std::optional<uint64_t> deviceMemoryBudget() const { return std::nullopt; }
 
     // Buffers and transfers.
     virtual Result<std::unique_ptr<BackendBuffer>> createBuffer(TensorType type, size_t count) = 0;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <map>
 
 namespace parlo {
@@ -87,6 +88,28 @@ struct Engine::Impl
 Engine::Engine() : m(std::make_unique<Impl>()) {}
 Engine::~Engine() = default;
 
+namespace {
+
+std::string gibText(uint64_t bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f GiB", double(bytes) / double(1ull << 30));
+    return text;
+}
+
+// "the model needs 5.10 GiB of GPU memory (weights …, KV cache … for 4096 tokens, scratch …);
+// NVIDIA … has 3.80 GiB free"
+std::string describeShortfall(uint64_t needed, uint64_t weightBytes, const model::Transformer::MemoryPlan &memory,
+                              uint64_t budget, const std::string &device)
+{
+    return "the model needs " + gibText(needed) + " of GPU memory (weights " + gibText(weightBytes) + ", KV cache " +
+           gibText(memory.kvBytes) + " for " + std::to_string(memory.n_ctx) + " tokens, scratch " +
+           gibText(memory.scratchBytes) + "); " + device + " has " + gibText(budget) +
+           " free (a shorter context needs less)";
+}
+
+} // namespace
+
 Result<std::unique_ptr<Engine>> Engine::load(const std::string &path, const LoadOptions &options)
 {
     auto progress = options.progress;
@@ -112,8 +135,29 @@ Result<std::unique_ptr<Engine>> Engine::load(const std::string &path, const Load
     if (!selection)
         return selection.error();
     d.backend = std::move(selection->backend);
-    const std::string reason = selection->reason;
+    std::string reason = selection->reason;
     const auto weights = d.model->allWeights();
+
+    model::TransformerOptions topt;
+    topt.n_ctx = options.contextLength;
+    topt.n_batch = options.batchSize;
+    topt.kvType = options.kvType;
+    // The memory plan, before any upload: weights, KV cache and scratch against the device's
+    // budget. `auto` may fall back to the CPU, saying why; an explicit device request fails.
+    if (const auto budget = d.backend->deviceMemoryBudget()) {
+        const model::Transformer::MemoryPlan memory = model::Transformer::plan(d.model->hparams(), topt);
+        uint64_t weightBytes = 0;
+        for (const Weight *w : weights)
+            weightBytes += w->view.n_rows * w->view.rowBytes;
+        const uint64_t needed = weightBytes + memory.kvBytes + memory.scratchBytes;
+        if (needed > *budget) {
+            const std::string why = describeShortfall(needed, weightBytes, memory, *budget, d.backend->name());
+            if (request->kind != DeviceRequest::Kind::Auto)
+                return makeError(why).withContext(path);
+            d.backend = std::make_unique<cpu::CpuBackend>(options.threads);
+            reason = "running on the CPU because " + why;
+        }
+    }
     for (size_t i = 0; i < weights.size(); ++i) {
         if (auto r = d.backend->prepareWeight(*weights[i]); !r)
             return r.error().withContext(path);
@@ -122,10 +166,6 @@ Result<std::unique_ptr<Engine>> Engine::load(const std::string &path, const Load
     if (!prefault(weights, progress, 0.05f, 0.95f))
         return cancelError;
 
-    model::TransformerOptions topt;
-    topt.n_ctx = options.contextLength;
-    topt.n_batch = options.batchSize;
-    topt.kvType = options.kvType;
     auto transformer = model::Transformer::create(*d.model, *d.backend, topt);
     if (!transformer)
         return transformer.error();

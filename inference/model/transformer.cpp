@@ -1,6 +1,7 @@
 #include "model/transformer.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <tuple>
 #include <utility>
@@ -13,8 +14,9 @@ Result<std::unique_ptr<Transformer>> Transformer::create(Model &model, Backend &
     if (options.kvType != TensorType::F16 && options.kvType != TensorType::F32)
         return makeError("the KV cache type must be F16 or F32");
     std::unique_ptr<Transformer> t(new Transformer(model, backend));
-    t->m_nCtx = options.n_ctx == 0 ? hp.n_ctx_train : std::min(options.n_ctx, hp.n_ctx_train);
-    t->m_nBatch = std::clamp<uint32_t>(options.n_batch, 1, std::max<uint32_t>(1, t->m_nCtx));
+    const MemoryPlan memory = plan(hp, options);
+    t->m_nCtx = memory.n_ctx;
+    t->m_nBatch = memory.n_batch;
     t->m_kvType = options.kvType;
     if (t->m_nCtx == 0)
         return makeError("the context length is zero");
@@ -22,23 +24,14 @@ Result<std::unique_ptr<Transformer>> Transformer::create(Model &model, Backend &
     return t;
 }
 
-uint64_t Transformer::kvCacheBytes() const
-{
-    const HParams &hp = m_model.hparams();
-    return 2ull * hp.n_layer * m_nCtx * hp.n_embd_kv() * (m_kvType == TensorType::F16 ? 2 : 4);
-}
+namespace {
 
-BufferView Transformer::view(size_t index, uint32_t ne0, uint32_t ne1) const
+// Element counts of the activation buffers of one micro-batch of `nb` tokens, in the order of
+// the Buf enum; shared by allocate() and plan() so the plan is what gets allocated.
+std::array<size_t, 16> scratchSizes(const HParams &hp, size_t nb)
 {
-    return BufferView{m_buffers[index].get(), 0, ne0, ne1};
-}
-
-Result<void> Transformer::allocate()
-{
-    const HParams &hp = m_model.hparams();
-    const size_t nb = m_nBatch;
     const size_t k = std::max<uint32_t>(1, hp.n_expert_used);
-    const size_t sizes[BufCount] = {
+    return {
         nb * hp.n_embd,     // X: the residual stream
         nb * hp.n_embd,     // H: normed input / sub-layer output
         nb * hp.n_embd_q(), // Q
@@ -56,6 +49,37 @@ Result<void> Transformer::allocate()
         nb,                 // Ids (I32)
         nb,                 // Pos (I32)
     };
+}
+
+} // namespace
+
+Transformer::MemoryPlan Transformer::plan(const HParams &hp, const TransformerOptions &options)
+{
+    MemoryPlan p;
+    p.n_ctx = options.n_ctx == 0 ? std::min(hp.n_ctx_train, k_defaultContext) : std::min(options.n_ctx, hp.n_ctx_train);
+    p.n_batch = std::clamp<uint32_t>(options.n_batch, 1, std::max<uint32_t>(1, p.n_ctx));
+    p.kvBytes = 2ull * hp.n_layer * p.n_ctx * hp.n_embd_kv() * (options.kvType == TensorType::F16 ? 2 : 4);
+    for (size_t n : scratchSizes(hp, p.n_batch))
+        p.scratchBytes += uint64_t(n) * 4; // F32 and I32 alike
+    return p;
+}
+
+uint64_t Transformer::kvCacheBytes() const
+{
+    const HParams &hp = m_model.hparams();
+    return 2ull * hp.n_layer * m_nCtx * hp.n_embd_kv() * (m_kvType == TensorType::F16 ? 2 : 4);
+}
+
+BufferView Transformer::view(size_t index, uint32_t ne0, uint32_t ne1) const
+{
+    return BufferView{m_buffers[index].get(), 0, ne0, ne1};
+}
+
+Result<void> Transformer::allocate()
+{
+    const HParams &hp = m_model.hparams();
+    const auto sizes = scratchSizes(hp, m_nBatch);
+    static_assert(std::tuple_size_v<decltype(sizes)> == BufCount);
     m_buffers.clear();
     for (size_t i = 0; i < BufCount; ++i) {
         const TensorType type = (i == ExpertIds || i == Ids || i == Pos) ? TensorType::I32 : TensorType::F32;

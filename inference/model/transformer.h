@@ -14,7 +14,7 @@ namespace parlo::model {
 
 struct TransformerOptions
 {
-    uint32_t n_ctx = 0;      // KV cache length; 0: the trained length
+    uint32_t n_ctx = 0;      // KV cache length; 0: the trained length up to k_defaultContext
     uint32_t n_batch = 256;  // tokens per micro-batch
     TensorType kvType = TensorType::F16; // F16 or F32
 };
@@ -23,6 +23,19 @@ class Transformer
 {
 public:
     static Result<std::unique_ptr<Transformer>> create(Model &model, Backend &backend, const TransformerOptions &options);
+
+    // What create() will allocate, known before any weight is uploaded.
+    struct MemoryPlan
+    {
+        uint32_t n_ctx = 0;
+        uint32_t n_batch = 0;
+        uint64_t kvBytes = 0;      // K and V caches of every layer
+        uint64_t scratchBytes = 0; // activations of one micro-batch
+    };
+    static MemoryPlan plan(const HParams &hp, const TransformerOptions &options);
+    // Without an explicit length, the cache stops here even for 128k-token models: a laptop
+    // GPU cannot hold 16 GiB of KV cache, and most chats are far shorter.
+    static constexpr uint32_t k_defaultContext = 4096;
 
     uint32_t contextLength() const { return m_nCtx; }
     uint32_t vocabSize() const { return m_model.hparams().n_vocab; }

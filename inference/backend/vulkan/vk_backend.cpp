@@ -171,6 +171,12 @@ Result<DeviceWeight> VulkanBackend::upload(const WeightView &view)
     return weight;
 }
 
+std::optional<uint64_t> VulkanBackend::deviceMemoryBudget() const
+{
+    const uint64_t budget = m_context->info().deviceLocalBudget();
+    return budget > 0 ? std::optional<uint64_t>(budget) : std::nullopt;
+}
+
 Result<void> VulkanBackend::prepareWeight(Weight &weight)
 {
     if (weight.device)

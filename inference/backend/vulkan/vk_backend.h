@@ -74,6 +74,7 @@ public:
 
     std::string name() const override;
     Result<void> status() const override;
+    std::optional<uint64_t> deviceMemoryBudget() const override;
 
     Result<std::unique_ptr<BackendBuffer>> createBuffer(TensorType type, size_t count) override;
     Result<void> prepareWeight(Weight &weight) override;

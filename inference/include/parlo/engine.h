@@ -23,7 +23,7 @@ struct LoadOptions
 {
     std::string device = "auto"; // "auto", "cpu", "vulkan" or "vulkan:N"
     unsigned threads = 0;        // CPU threads; 0: one per hardware thread
-    uint32_t contextLength = 0;  // 0: the trained length; capped at it
+    uint32_t contextLength = 0;  // 0: the trained length, at most 4096; always capped at the trained length
     TensorType kvType = TensorType::F16; // F16 (default) or F32
     uint32_t batchSize = 256;    // prompt tokens per forward micro-batch
     // Called with progress in [0, 1]; return false to cancel loading.

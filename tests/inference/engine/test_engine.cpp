@@ -3,6 +3,7 @@
 #include "parlo/engine.h"
 #include "parlo/gguf.h"
 #include "parlo/gguf_writer.h"
+#include "gguf_rewrite.h"
 #include "test_data.h"
 
 #include <QFile>
@@ -38,23 +39,9 @@ PromptSegment turn(std::vector<int32_t> ids) { return PromptSegment{PromptSegmen
 
 bool contains(const Error &e, const char *text) { return e.message.find(text) != std::string::npos; }
 
-// Copies `source` with some metadata replaced, through our GGUF writer.
 bool rewrite(const QString &source, const QString &target, const std::function<void(gguf::Writer &)> &edit)
 {
-    auto in = gguf::File::open(source.toStdString());
-    if (!in)
-        return false;
-    gguf::Writer w;
-    for (const auto &kv : (*in)->metadata()) {
-        if (kv.key != "general.alignment")
-            w.setValue(kv.key, kv.value);
-    }
-    edit(w);
-    for (const auto &t : (*in)->tensors()) {
-        if (!w.addTensor(t.name, t.shape, t.type, (*in)->tensorData(t)).ok())
-            return false;
-    }
-    return w.writeFile(target.toStdString()).ok();
+    return parlo::test::rewriteGguf(source, target, edit);
 }
 
 } // namespace

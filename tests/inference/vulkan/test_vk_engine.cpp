@@ -2,10 +2,12 @@
 // logits follow the CPU backend's on a real model, and a device loss or out-of-memory in the
 // middle of a generation ends that generation with an error while the next load works.
 #include "backend/vulkan/vk_backend.h"
+#include "gguf_rewrite.h"
 #include "parity.h"
 #include "parlo/engine.h"
 #include "test_data.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace parlo;
@@ -51,6 +53,32 @@ private slots:
         auto missing = loadOn(model, "vulkan:7");
         QVERIFY(!missing.ok());
         QVERIFY(QString::fromStdString(missing.error().message).contains("vulkan:7"));
+    }
+
+    void memoryPlanRefusesWithTheNumbers()
+    {
+        // A model that claims a 16M-token context: asked for all of it, the KV cache alone is
+        // 10 GiB, far past lavapipe's 2 GiB heap. The plan must refuse before uploading.
+        PARLO_REQUIRE_TEST_FILE(model, "models/stories260K-F32.gguf");
+        if (!enumerateVulkanDevices().vulkanAvailable)
+            QSKIP("no Vulkan device");
+        QTemporaryDir dir;
+        const QString huge = dir.filePath("long-context.gguf");
+        QVERIFY(test::rewriteGguf(model, huge, [](gguf::Writer &w) { w.setUInt32("llama.context_length", 1u << 24); }));
+        LoadOptions options;
+        options.device = "vulkan:0";
+        options.contextLength = 1u << 24;
+        auto refused = Engine::load(huge.toStdString(), options);
+        QVERIFY(!refused.ok());
+        const QString message = QString::fromStdString(refused.error().message);
+        for (const char *part : {"needs", "GiB of GPU memory", "KV cache", "16777216 tokens", "free"})
+            QVERIFY2(message.contains(part), qPrintable(message));
+
+        // The default context stays at 4096 tokens, which fits.
+        options.contextLength = 0;
+        auto fits = Engine::load(huge.toStdString(), options);
+        QVERIFY2(fits.ok(), fits.ok() ? "" : fits.error().message.c_str());
+        QCOMPARE((*fits)->describe().n_ctx, 4096u);
     }
 
     void logitsFollowTheCpu_data()
