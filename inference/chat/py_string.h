@@ -9,12 +9,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace parlo::chat::py {
 
 // Lenient decode: an invalid byte becomes U+FFFD (template sources are validated up front).
 std::u32string decode(std::string_view s);
 std::string encode(std::u32string_view s);
-void appendUtf8(std::string &out, char32_t cp);
+using parlo::appendUtf8;
 bool isValidUtf8(std::string_view s, size_t *badOffset = nullptr);
 size_t length(std::string_view s); // code points
 

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace parlo::tokenizer {
 
 // Bits of a code point's class, matching the regex classes the pre-tokenizers use.
@@ -50,7 +52,7 @@ struct DecodedCodepoint
 DecodedCodepoint decodeUtf8(std::string_view text, std::size_t offset);
 
 // Appends the UTF-8 encoding of `cp` (a real code point).
-void appendUtf8(std::string &out, uint32_t cp);
+using parlo::appendUtf8;
 
 // True when `tail` is a proper prefix of a valid UTF-8 sequence: more bytes may complete it.
 bool isTruncatedUtf8(std::string_view tail);
