@@ -38,4 +38,15 @@ void typeText(QQuickWindow *window, const QString &text)
         QTest::keyClick(window, c.toLatin1());
 }
 
+bool QmlWindowTest::typeAndSend(const QString &text)
+{
+    QQuickItem *input = item("composerInput");
+    if (!input || !QTest::qWaitFor([input] { return input->isEnabled(); }, 5000))
+        return false;
+    input->forceActiveFocus();
+    typeText(text);
+    QTest::keyClick(m_window, Qt::Key_Return);
+    return true;
+}
+
 } // namespace parlo::test

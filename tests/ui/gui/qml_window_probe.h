@@ -26,4 +26,23 @@ QList<QObject *> allObjects(QQuickWindow *window);
 // Key clicks for each character (QTest::keyClicks exists only for widgets).
 void typeText(QQuickWindow *window, const QString &text);
 
+// Base for GUI test classes: the helpers above, bound to the window under test.
+class QmlWindowTest : public QObject
+{
+protected:
+    QQuickWindow *m_window = nullptr;
+
+    template<typename T = QQuickItem>
+    T *item(const char *name)
+    {
+        return findItem<T>(m_window, name);
+    }
+    bool windowShows(const QString &needle) { return parlo::test::windowShows(m_window, needle); }
+    QList<QObject *> allObjects() { return parlo::test::allObjects(m_window); }
+    void typeText(const QString &text) { parlo::test::typeText(m_window, text); }
+    // Types into the composer once it is enabled and presses Enter, as a user sends a message.
+    // False when there is no composer or it stays disabled.
+    bool typeAndSend(const QString &text);
+};
+
 } // namespace parlo::test

@@ -18,7 +18,7 @@ Q_IMPORT_QML_PLUGIN(ParloPlugin)
 
 using namespace parlo::ui;
 
-class TestGuiChat : public QObject
+class TestGuiChat : public parlo::test::QmlWindowTest
 {
     Q_OBJECT
 
@@ -26,27 +26,8 @@ class TestGuiChat : public QObject
     std::unique_ptr<QSettings> m_settings;
     std::unique_ptr<AppContext> m_app;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
     QString m_modelPath;
 
-    template<typename T = QQuickItem>
-    T *item(const char *name)
-    {
-        return parlo::test::findItem<T>(m_window, name);
-    }
-    bool windowShows(const QString &needle) { return parlo::test::windowShows(m_window, needle); }
-    QList<QObject *> allObjects() { return parlo::test::allObjects(m_window); }
-    void typeText(const QString &text) { parlo::test::typeText(m_window, text); }
-
-    void typeAndSend(const QString &text)
-    {
-        QQuickItem *input = item("composerInput");
-        QVERIFY(input);
-        QTRY_VERIFY(input->isEnabled());
-        input->forceActiveFocus();
-        typeText(text);
-        QTest::keyClick(m_window, Qt::Key_Return);
-    }
 
 private slots:
     void initTestCase()
@@ -103,7 +84,7 @@ private slots:
 
     void sendAndSeeItStream()
     {
-        typeAndSend(QStringLiteral("Tell me about zebras"));
+        QVERIFY(typeAndSend(QStringLiteral("Tell me about zebras")));
         ChatController *chat = m_app->chat();
         QTRY_VERIFY(chat->generating());
         // Part of the answer is on screen while it is still streaming.
@@ -138,7 +119,7 @@ private slots:
     void stopWithEscThenRegenerate()
     {
         ChatController *chat = m_app->chat();
-        typeAndSend(QStringLiteral("A second question"));
+        QVERIFY(typeAndSend(QStringLiteral("A second question")));
         QTRY_VERIFY(chat->generating());
         QTRY_VERIFY_WITH_TIMEOUT(chat->messages()->contentAt(3).size() > 20, 10000);
         QTest::keyClick(m_window, Qt::Key_Escape);
@@ -171,7 +152,7 @@ private slots:
         QTest::keyClick(m_window, Qt::Key_N, Qt::ControlModifier);
         QTRY_COMPARE(chat->currentConversationId(), 0);
         QCOMPARE(chat->messages()->rowCount(), 0);
-        typeAndSend(QStringLiteral("Something about giraffes"));
+        QVERIFY(typeAndSend(QStringLiteral("Something about giraffes")));
         QTRY_VERIFY_WITH_TIMEOUT(!chat->generating() && chat->messages()->rowCount() == 2, 20000);
         QVERIFY(chat->currentConversationId() != first);
         QCOMPARE(item("conversationList")->property("count").toInt(), 2);

@@ -20,7 +20,7 @@ Q_IMPORT_QML_PLUGIN(ParloPlugin)
 using namespace parlo::ui;
 namespace storage = parlo::storage;
 
-class TestGuiRealEngine : public QObject
+class TestGuiRealEngine : public parlo::test::QmlWindowTest
 {
     Q_OBJECT
 
@@ -28,7 +28,6 @@ class TestGuiRealEngine : public QObject
     std::unique_ptr<QSettings> m_settings;
     std::unique_ptr<AppContext> m_app;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
     QString m_modelPath;
     QString m_dbPath;
 
@@ -44,24 +43,6 @@ class TestGuiRealEngine : public QObject
     }
 
 
-    template<typename T = QQuickItem>
-    T *item(const char *name)
-    {
-        return parlo::test::findItem<T>(m_window, name);
-    }
-    bool windowShows(const QString &needle) { return parlo::test::windowShows(m_window, needle); }
-    QList<QObject *> allObjects() { return parlo::test::allObjects(m_window); }
-    void typeText(const QString &text) { parlo::test::typeText(m_window, text); }
-
-    void typeAndSend(const QString &text)
-    {
-        QQuickItem *input = item("composerInput");
-        QVERIFY(input);
-        QTRY_VERIFY(input->isEnabled());
-        input->forceActiveFocus();
-        typeText(text);
-        QTest::keyClick(m_window, Qt::Key_Return);
-    }
 
 private slots:
     void initTestCase()
@@ -123,7 +104,7 @@ private slots:
     void sendStreamsAndPersists()
     {
         ChatController *chat = m_app->chat();
-        typeAndSend(QStringLiteral("Tell me about zebras"));
+        QVERIFY(typeAndSend(QStringLiteral("Tell me about zebras")));
         QTRY_VERIFY(chat->generating() || chat->messages()->rowCount() == 2);
         QTRY_VERIFY_WITH_TIMEOUT(!chat->generating(), 60000);
         QCOMPARE(chat->messages()->rowCount(), 2);
@@ -155,7 +136,7 @@ private slots:
                 chat->stop(); // what Esc does; a key click from inside a model update would re-enter it
             }
         });
-        typeAndSend(QStringLiteral("Once upon a time"));
+        QVERIFY(typeAndSend(QStringLiteral("Once upon a time")));
         QTRY_VERIFY_WITH_TIMEOUT(stopped && !chat->generating(), 60000);
         disconnect(connection);
         const qint64 id = chat->currentConversationId();
@@ -182,7 +163,7 @@ private slots:
         const qint64 first = chat->currentConversationId();
         QTest::keyClick(m_window, Qt::Key_N, Qt::ControlModifier);
         QTRY_COMPARE(chat->currentConversationId(), 0);
-        typeAndSend(QStringLiteral("Something about giraffes"));
+        QVERIFY(typeAndSend(QStringLiteral("Something about giraffes")));
         QTRY_VERIFY_WITH_TIMEOUT(!chat->generating() && chat->messages()->rowCount() == 2, 60000);
         QVERIFY(chat->currentConversationId() != first);
         QCOMPARE(item("conversationList")->property("count").toInt(), 2);
