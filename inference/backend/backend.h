@@ -86,7 +86,8 @@ struct RopeParams
     uint32_t n_rot = 0;          // rotated dimensions at the start of each head (<= head_dim, even)
     float freq_base = 10000.0f;
     float freq_scale = 1.0f;     // linear scaling: positions multiplied by this (1 / factor)
-    const Weight *freqFactors = nullptr; // [n_rot / 2] F32 divisors (Llama 3 rope_freqs), or null
+    const Weight *freqFactors = nullptr; // [n_rot / 2] F32 divisors (Llama 3 rope_freqs, LongRoPE), or null
+    float attn_factor = 1.0f;    // multiplies cos and sin of the rotated pairs (LongRoPE's mscale)
 };
 
 struct AttentionParams

@@ -27,6 +27,10 @@ struct HParams
     uint32_t n_rot = 0;          // <arch>.rope.dimension_count, else head_dim
     float rope_freq_base = 10000.0f;
     float rope_freq_scale = 1.0f; // 1 / linear scaling factor
+    // LongRoPE (Phi-3.5, Phi-4-mini): the long frequency factors apply once the context is
+    // longer than n_ctx_orig, and cos/sin are scaled by rope_attn_factor.
+    uint32_t n_ctx_orig = 0;      // <arch>.rope.scaling.original_context_length; 0: n_ctx_train
+    float rope_attn_factor = 1.0f;
     bool tiedOutput = false;      // no output.weight: the embedding table is reused
 
     // Family quirks, set by the architecture loaders; the defaults are the llama behaviour.

@@ -103,11 +103,12 @@ Result<std::unique_ptr<Model>> Model::fromFile(std::unique_ptr<gguf::File> file)
 
 std::vector<Weight *> Model::allWeights()
 {
-    std::vector<Weight *> out{&m_weights.tok_embd, &m_weights.output_norm, &m_weights.output_norm_b, &m_weights.rope_freqs};
+    std::vector<Weight *> out{&m_weights.tok_embd,   &m_weights.output_norm,        &m_weights.output_norm_b,
+                              &m_weights.rope_freqs, &m_weights.rope_factors_short, &m_weights.rope_factors_long};
     if (!m_hparams.tiedOutput)
         out.push_back(&m_weights.output);
     for (LayerWeights &l : m_weights.layers) {
-        for (Weight *w : {&l.attn_norm, &l.attn_norm_b, &l.wq, &l.wk, &l.wv, &l.wo, &l.bq, &l.bk, &l.bv, &l.attn_q_norm, &l.attn_k_norm,
+        for (Weight *w : {&l.attn_norm, &l.attn_norm_b, &l.attn_norm_2, &l.attn_norm_2_b, &l.wq, &l.wk, &l.wv, &l.wo, &l.bq, &l.bk, &l.bv, &l.attn_q_norm, &l.attn_k_norm,
                           &l.attn_post_norm, &l.ffn_norm, &l.ffn_post_norm, &l.ffn_gate, &l.ffn_up, &l.ffn_down,
                           &l.ffn_gate_inp, &l.ffn_gate_exps, &l.ffn_up_exps, &l.ffn_down_exps})
             out.push_back(w);

@@ -18,6 +18,8 @@ struct LayerWeights
 {
     Weight attn_norm;     // [n_embd]; invalid: no pre-norm (OLMo2) or a parameter-free one (OLMo)
     Weight attn_norm_b;   // [n_embd] LayerNorm bias (Falcon)
+    Weight attn_norm_2;   // [n_embd] Falcon 40B: the attention's own norm (attn_norm then feeds the MLP)
+    Weight attn_norm_2_b; // [n_embd]
     Weight wq;            // [n_embd, n_embd_q]
     Weight wk;            // [n_embd, n_embd_kv]
     Weight wv;            // [n_embd, n_embd_kv]
@@ -47,6 +49,8 @@ struct ModelWeights
     Weight output_norm_b; // [n_embd] LayerNorm bias (Falcon)
     Weight output;      // [n_embd, n_vocab]; the embedding table when tied
     Weight rope_freqs;  // [n_rot / 2], Llama 3 frequency factors; optional
+    Weight rope_factors_short; // [n_rot / 2] LongRoPE factors up to n_ctx_orig tokens; optional
+    Weight rope_factors_long;  // [n_rot / 2] LongRoPE factors past n_ctx_orig; with the short ones
     std::vector<LayerWeights> layers;
 };
 

@@ -68,9 +68,20 @@ ModelFamily describeModelFamily(const gguf::File &file)
         out.features.push_back("mixture of experts: " + std::to_string(*experts) + " experts" +
                                (used ? ", " + std::to_string(*used) + " used" : ""));
     }
-    if (const auto window = file.getUInt(a + "attention.sliding_window"); window && *window > 0)
-        out.features.push_back("sliding window " + std::to_string(*window) +
-                               (out.architecture == "gemma2" ? " (even layers)" : ""));
+    if (const auto window = file.getUInt(a + "attention.sliding_window"); window && *window > 0) {
+        // Phi-3 declares a window that llama.cpp (and so the references) do not apply.
+        const char *where = out.architecture == "gemma2" ? " (even layers)"
+                            : out.architecture == "phi3" ? " (declared, not applied, as in llama.cpp)"
+                                                         : "";
+        out.features.push_back("sliding window " + std::to_string(*window) + where);
+    }
+    if (file.findTensor("rope_factors_long.weight")) {
+        const auto original = file.getUInt(a + "rope.scaling.original_context_length");
+        out.features.push_back("LongRoPE" + (original ? " (long factors past " + std::to_string(*original) + " tokens)"
+                                                      : std::string()));
+    }
+    if (file.findTensor("blk.0.attn_norm_2.weight"))
+        out.features.push_back("separate attention and MLP norms (Falcon 40B)");
     if (const auto cap = file.getFloat(a + "attn_logit_softcapping"); cap && *cap > 0)
         out.features.push_back("attention soft-cap " + number(*cap));
     if (const auto cap = file.getFloat(a + "final_logit_softcapping"); cap && *cap > 0)

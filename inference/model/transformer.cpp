@@ -20,6 +20,13 @@ Result<std::unique_ptr<Transformer>> Transformer::create(Model &model, Backend &
     t->m_kvType = options.kvType;
     if (t->m_nCtx == 0)
         return makeError("the context length is zero");
+    // LongRoPE: the factor set is fixed for the cache's lifetime, since cached keys are stored
+    // rotated; llama.cpp chooses the same way, by the context length.
+    const ModelWeights &w = model.weights();
+    if (w.rope_factors_long.valid() && w.rope_factors_short.valid())
+        t->m_ropeFactors = t->m_nCtx > hp.n_ctx_orig ? &w.rope_factors_long : &w.rope_factors_short;
+    else if (w.rope_freqs.valid())
+        t->m_ropeFactors = &w.rope_freqs;
     PARLO_TRY(t->allocate());
     return t;
 }
@@ -28,12 +35,13 @@ namespace {
 
 // Element counts of the activation buffers of one micro-batch of `nb` tokens, in the order of
 // the Buf enum; shared by allocate() and plan() so the plan is what gets allocated.
-std::array<size_t, 16> scratchSizes(const HParams &hp, size_t nb)
+std::array<size_t, 17> scratchSizes(const HParams &hp, size_t nb)
 {
     const size_t k = std::max<uint32_t>(1, hp.n_expert_used);
     return {
         nb * hp.n_embd,     // X: the residual stream
         nb * hp.n_embd,     // H: normed input / sub-layer output
+        hp.parallelBlock ? nb * hp.n_embd : 1, // H2: the attention's own norm (Falcon 40B)
         nb * hp.n_embd_q(), // Q
         nb * hp.n_embd_kv(),
         nb * hp.n_embd_kv(),
@@ -161,6 +169,12 @@ void Transformer::layer(uint32_t il, uint32_t n, uint32_t pos0)
         norm(x, w.attn_norm, w.attn_norm_b, h);
         in = h;
     }
+    const BufferView parallelFfnIn = in;
+    if (w.attn_norm_2.valid()) {
+        // Falcon 40B: attention reads its own norm; attn_norm's output goes to the MLP only.
+        in = view(H2, hp.n_embd, n);
+        norm(x, w.attn_norm_2, w.attn_norm_2_b, in);
+    }
     be.matmul(w.wq, in, q);
     be.matmul(w.wk, in, k);
     be.matmul(w.wv, in, v);
@@ -178,8 +192,8 @@ void Transformer::layer(uint32_t il, uint32_t n, uint32_t pos0)
         const BufferView t = nw->view.n_cols == hp.head_dim ? dst.reshaped(hp.head_dim, n * heads) : dst;
         be.rmsNorm(t, nw, t, hp.rms_eps);
     }
-    const RopeParams rope{hp.ropeStyle, hp.n_rot, hp.rope_freq_base, hp.rope_freq_scale,
-                          m_model.weights().rope_freqs.valid() ? &m_model.weights().rope_freqs : nullptr};
+    const RopeParams rope{hp.ropeStyle, hp.n_rot, hp.rope_freq_base, hp.rope_freq_scale, m_ropeFactors,
+                          hp.rope_attn_factor};
     be.rope(q, hp.head_dim, pos, rope);
     be.rope(k, hp.head_dim, pos, rope);
     be.kvStore(k, v, m_kCache[il], m_vCache[il], pos0);
@@ -188,8 +202,8 @@ void Transformer::layer(uint32_t il, uint32_t n, uint32_t pos0)
     ap.softcap = hp.attn_softcap;
     be.attention(q, m_kCache[il], m_vCache[il], att, ap);
     if (hp.parallelBlock) {
-        // Falcon: the feed-forward reads the same normed input, and both outputs are added.
-        feedForward(w, in, n);
+        // Falcon: the feed-forward reads the normed input too, and both outputs are added.
+        feedForward(w, parallelFfnIn, n);
         be.matmul(w.wo, att, h);
         be.add(x, h, x);
         be.add(x, ffn, x);
@@ -206,7 +220,7 @@ void Transformer::layer(uint32_t il, uint32_t n, uint32_t pos0)
         norm(x, w.ffn_norm, Weight{}, h);
         in = h;
     }
-    feedForward(w, in, n);
+    feedForward(w, parallelFfnIn, n);
     if (w.ffn_post_norm.valid())
         be.rmsNorm(ffn, &w.ffn_post_norm, ffn, hp.rms_eps);
     be.add(x, ffn, x);

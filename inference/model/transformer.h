@@ -63,7 +63,8 @@ private:
     TensorType m_kvType = TensorType::F16;
     std::vector<std::unique_ptr<BackendBuffer>> m_buffers;
     std::vector<BufferView> m_kCache, m_vCache; // per layer [n_ctx, n_embd_kv]
-    enum Buf { X, H, Q, K, V, Att, Gate, Up, Ffn, RouterLogits, ExpertIds, ExpertWeights, ExpertOut, Logits, Ids, Pos, BufCount };
+    const Weight *m_ropeFactors = nullptr; // Llama 3's, LongRoPE's short or long set, or none
+    enum Buf { X, H, H2, Q, K, V, Att, Gate, Up, Ffn, RouterLogits, ExpertIds, ExpertWeights, ExpertOut, Logits, Ids, Pos, BufCount };
 };
 
 } // namespace parlo::model

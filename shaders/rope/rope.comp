@@ -2,7 +2,7 @@
 // Rotary position embedding, in place. One thread per rotated pair of one head of one token.
 // Normal layout rotates (x[2i], x[2i+1]); NeoX rotates (x[i], x[i + n_rot/2]).
 // theta_i = pos * freq_scale * freq_base^(-2i/n_rot) / factor_i, reduced modulo 2*pi before
-// sin/cos, whose precision Vulkan only promises on [-pi, pi].
+// sin/cos, whose precision Vulkan only promises on [-pi, pi]. Both are scaled by attn_factor.
 layout(local_size_x_id = 0) in;
 layout(constant_id = 0) const uint BLOCK_SIZE = 64;
 
@@ -21,6 +21,7 @@ layout(push_constant) uniform Params {
     float freq_scale;
     uint has_factors;
     uint pos_offset;
+    float attn_factor; // scales cos and sin (LongRoPE)
 } p;
 
 void main()
@@ -42,7 +43,7 @@ void main()
     const float n = round(theta * 0.15915494309189535);
     float r = fma(-n, 6.2831854820251465, theta);
     r = fma(-n, -1.7484556e-7, r) + theta_err;
-    const float c = cos(r), s = sin(r);
+    const float c = cos(r) * p.attn_factor, s = sin(r) * p.attn_factor;
     const uint base = p.x_offset + t * p.x_stride + h * p.head_dim;
     const uint a = base + (p.neox != 0u ? i : 2u * i);
     const uint b = base + (p.neox != 0u ? i + half_rot : 2u * i + 1u);

@@ -4,7 +4,8 @@
 
 namespace parlo::test {
 
-bool rewriteGguf(const QString &source, const QString &target, const std::function<void(gguf::Writer &)> &edit)
+bool rewriteGguf(const QString &source, const QString &target, const std::function<void(gguf::Writer &)> &edit,
+                 const TensorEdit &tensorEdit)
 {
     auto in = gguf::File::open(source.toStdString());
     if (!in)
@@ -16,7 +17,11 @@ bool rewriteGguf(const QString &source, const QString &target, const std::functi
     }
     edit(w);
     for (const auto &t : (*in)->tensors()) {
-        if (!w.addTensor(t.name, t.shape, t.type, (*in)->tensorData(t)).ok())
+        const std::span<const std::byte> data = (*in)->tensorData(t);
+        const auto replaced = tensorEdit ? tensorEdit(t, data) : std::nullopt;
+        if (replaced && replaced->size() != data.size())
+            return false;
+        if (!w.addTensor(t.name, t.shape, t.type, replaced ? std::span<const std::byte>(*replaced) : data).ok())
             return false;
     }
     return w.writeFile(target.toStdString()).ok();

@@ -220,8 +220,7 @@ void CpuBackend::rope(BufferView x, uint32_t head_dim, BufferView positions, con
         size_t b, e;
         ThreadPool::split(x.ne1, ith, nth, b, e);
         if (b < e)
-            cpu::rope(xp, b, e, n_head, head_dim, pos, params.style, params.n_rot, params.freq_base, params.freq_scale,
-                      factors);
+            cpu::rope(xp, b, e, n_head, head_dim, pos, params, factors);
     });
 }
 

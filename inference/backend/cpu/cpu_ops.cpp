@@ -10,14 +10,15 @@
 namespace parlo::cpu {
 
 void rope(float *x, size_t t0, size_t t1, uint32_t n_head, uint32_t head_dim, const int32_t *positions,
-          RopeStyle style, uint32_t n_rot, float freq_base, float freq_scale, const float *freqFactors)
+          const RopeParams &params, const float *freqFactors)
 {
-    const uint32_t half = n_rot / 2;
+    const uint32_t n_rot = params.n_rot, half = n_rot / 2;
+    const RopeStyle style = params.style;
     // theta_i = pos * freq_scale * base^(-2i / n_rot) / factor_i, computed in double so the
     // angle is exact to float precision even at long positions.
     std::vector<double> invFreq(half);
     for (uint32_t i = 0; i < half; ++i) {
-        double f = std::pow(double(freq_base), -2.0 * double(i) / double(n_rot)) * double(freq_scale);
+        double f = std::pow(double(params.freq_base), -2.0 * double(i) / double(n_rot)) * double(params.freq_scale);
         if (freqFactors)
             f /= double(freqFactors[i]);
         invFreq[i] = f;
@@ -27,8 +28,8 @@ void rope(float *x, size_t t0, size_t t1, uint32_t n_head, uint32_t head_dim, co
         const double pos = double(positions[t]);
         for (uint32_t i = 0; i < half; ++i) {
             const double theta = pos * invFreq[i];
-            cosv[i] = float(std::cos(theta));
-            sinv[i] = float(std::sin(theta));
+            cosv[i] = float(std::cos(theta) * params.attn_factor);
+            sinv[i] = float(std::sin(theta) * params.attn_factor);
         }
         float *row = x + t * size_t(n_head) * head_dim;
         for (uint32_t h = 0; h < n_head; ++h) {

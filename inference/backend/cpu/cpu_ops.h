@@ -10,9 +10,10 @@
 namespace parlo::cpu {
 
 // Rotates heads in place. x [n_tokens, n_head * head_dim]; positions [n_tokens];
-// freqFactors [n_rot / 2] or null. Handles tokens [t0, t1).
+// freqFactors [n_rot / 2] or null: the data of params.freqFactors, which this level does not
+// read. Handles tokens [t0, t1).
 void rope(float *x, size_t t0, size_t t1, uint32_t n_head, uint32_t head_dim, const int32_t *positions,
-          RopeStyle style, uint32_t n_rot, float freq_base, float freq_scale, const float *freqFactors);
+          const RopeParams &params, const float *freqFactors);
 
 // One query row against the cache, one head: scores over rows 0..n_kv-1, softmax, sum of V.
 // q, out [head_dim]; k/v rows have `kvStride` elements and this head starts at `kvOffset`.

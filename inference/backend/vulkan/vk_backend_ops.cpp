@@ -25,6 +25,7 @@ struct RopeParamsGpu
     uint32_t x_offset, x_stride, n_head, head_dim, n_rot, neox;
     float freq_base, freq_scale;
     uint32_t has_factors, pos_offset;
+    float attn_factor;
 };
 struct KvStoreParams
 {
@@ -130,7 +131,7 @@ void VulkanBackend::rope(BufferView x, uint32_t head_dim, BufferView positions, 
         const uint32_t n_head = x.ne0 / head_dim;
         const RopeParamsGpu gpu{bx->offset, x.ne0, n_head, head_dim, params.n_rot,
                                 params.style == RopeStyle::NeoX ? 1u : 0u, params.freq_base, params.freq_scale,
-                                hasFactors ? 1u : 0u, bp->offset};
+                                hasFactors ? 1u : 0u, bp->offset, params.attn_factor};
         const std::array<Binding, 3> bindings{bx->binding, bp->binding, factors};
         return b->dispatch(**p, bindings, bytesOf(gpu), ceilDiv(uint64_t(n_head) * (params.n_rot / 2), k_ropeBlock),
                            x.ne1);

@@ -38,7 +38,11 @@ Result<void> readCommonHParams(const gguf::File &f, const std::string &arch, HPa
 
     float factor = 1.0f;
     const auto scalingType = f.getString(a + "rope.scaling.type");
-    if (scalingType && *scalingType != "none") {
+    // LongRoPE ("longrope", formerly "su") works through factor tensors the arch loader binds.
+    const bool longRope = scalingType && (*scalingType == "longrope" || *scalingType == "su");
+    if (longRope && arch != "phi3")
+        return makeError("rope scaling '" + std::string(*scalingType) + "' is only known for Phi-3 models");
+    if (scalingType && *scalingType != "none" && !longRope) {
         if (*scalingType != "linear")
             return makeError("rope scaling '" + std::string(*scalingType) + "' is not supported yet (only linear)");
         factor = optionalFloat(f, a + "rope.scaling.factor", 1.0f);
@@ -83,10 +87,12 @@ Result<void> bindEmbeddingAndOutput(const gguf::File &f, const std::string &arch
 Result<void> requireF32(const ModelWeights &w)
 {
     auto f32 = [](const Weight &x) { return !x.valid() || x.view.type == TensorType::F32; };
-    if (!f32(w.output_norm) || !f32(w.output_norm_b) || !f32(w.rope_freqs))
-        return makeError("norm and rope-factor tensors must be F32");
+    for (const Weight *x : {&w.output_norm, &w.output_norm_b, &w.rope_freqs, &w.rope_factors_short, &w.rope_factors_long}) {
+        if (!f32(*x))
+            return makeError("norm and rope-factor tensors must be F32");
+    }
     for (const LayerWeights &l : w.layers) {
-        for (const Weight *x : {&l.attn_norm, &l.attn_norm_b, &l.ffn_norm, &l.bq, &l.bk, &l.bv, &l.attn_q_norm, &l.attn_k_norm,
+        for (const Weight *x : {&l.attn_norm, &l.attn_norm_b, &l.attn_norm_2, &l.attn_norm_2_b, &l.ffn_norm, &l.bq, &l.bk, &l.bv, &l.attn_q_norm, &l.attn_k_norm,
                                 &l.attn_post_norm, &l.ffn_post_norm}) {
             if (!f32(*x))
                 return makeError("norm and bias tensors must be F32");

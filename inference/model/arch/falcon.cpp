@@ -1,6 +1,8 @@
-// Falcon 7B and its fine-tunes (GGUF "falcon"): one LayerNorm with bias per layer feeding
-// attention and the MLP in parallel, q/k/v fused in attn_qkv (q, then k, then v; one KV head
-// in 7B), NeoX RoPE, a GELU MLP without gate, and a final LayerNorm with bias.
+// Falcon 7B, 40B and their fine-tunes (GGUF "falcon"): a LayerNorm with bias per layer
+// feeding attention and the MLP in parallel, q/k/v fused in attn_qkv (q, then k, then v; one
+// KV head in 7B, grouped in 40B), NeoX RoPE, a GELU MLP without gate, and a final LayerNorm
+// with bias. 40B gives attention its own LayerNorm, attn_norm_2; attn_norm then feeds only
+// the MLP.
 #include "model/arch/arch_common.h"
 
 namespace parlo::model::arch {
@@ -20,10 +22,12 @@ Result<void> loadFalcon(const gguf::File &f, HParams &hp, ModelWeights &w)
     for (uint32_t i = 0; i < hp.n_layer; ++i) {
         LayerWeights &l = w.layers[i];
         const std::string p = "blk." + std::to_string(i) + ".";
-        if (bind.has(p + "attn_norm_2.weight"))
-            return makeError("Falcon 40B's second layer norm (" + p + "attn_norm_2) is not supported yet");
         PARLO_TRY(bind(l.attn_norm, p + "attn_norm.weight", {n_embd}));
         PARLO_TRY(bind(l.attn_norm_b, p + "attn_norm.bias", {n_embd}));
+        if (bind.has(p + "attn_norm_2.weight") || bind.has(p + "attn_norm_2.bias")) {
+            PARLO_TRY(bind(l.attn_norm_2, p + "attn_norm_2.weight", {n_embd}));
+            PARLO_TRY(bind(l.attn_norm_2_b, p + "attn_norm_2.bias", {n_embd}));
+        }
         Weight qkv;
         PARLO_TRY(bind(qkv, p + "attn_qkv.weight", {n_embd, n_q + 2 * n_kv}));
         l.wq.view = qkv.view.rowSlice(0, n_q);

@@ -1,18 +1,51 @@
 // Phi-3, Phi-3.5 and Phi-4-mini (GGUF "phi3"): pre-norm RMSNorm and NeoX RoPE, with q, k and
 // v fused in one attn_qkv tensor and gate and up fused in ffn_up ([n_embd, 2 * n_ff], gate
 // first). The fused tensors are split into row slices of the mapping, so nothing is copied.
-// Phi-3's sliding window is ignored, as llama.cpp does.
+// Phi-3's sliding window is ignored, as llama.cpp does. Phi-3.5 and Phi-4-mini extend their
+// context with LongRoPE: two sets of frequency factors and a cos/sin scale (see readLongRope).
 #include "model/arch/arch_common.h"
 
+#include <cmath>
+
 namespace parlo::model::arch {
+
+namespace {
+
+// rope_factors_short/long.weight, each [n_rot / 2]; both or neither. The transformer picks the
+// long ones when its context exceeds the original one. Without an attn_factor key the scale is
+// derived as the Hugging Face implementation does: sqrt(1 + ln(s) / ln(original)), where s is
+// how far the trained context reaches past the original.
+Result<void> readLongRope(const gguf::File &f, const WeightBinder &bind, HParams &hp, ModelWeights &w)
+{
+    const bool hasShort = bind.has("rope_factors_short.weight"), hasLong = bind.has("rope_factors_long.weight");
+    if (!hasShort && !hasLong)
+        return {};
+    if (hasShort != hasLong)
+        return makeError("LongRoPE needs both rope_factors_short and rope_factors_long; the file has only one");
+    PARLO_TRY(bind(w.rope_factors_short, "rope_factors_short.weight", {hp.n_rot / 2}));
+    PARLO_TRY(bind(w.rope_factors_long, "rope_factors_long.weight", {hp.n_rot / 2}));
+    hp.n_ctx_orig = optionalUInt(f, "phi3.rope.scaling.original_context_length", hp.n_ctx_train);
+    if (hp.n_ctx_orig == 0)
+        return makeError("phi3.rope.scaling.original_context_length must be positive");
+    if (const auto factor = f.getFloat("phi3.rope.scaling.attn_factor")) {
+        hp.rope_attn_factor = float(*factor);
+    } else if (hp.n_ctx_train > hp.n_ctx_orig && hp.n_ctx_orig > 1) {
+        const double s = double(hp.n_ctx_train) / double(hp.n_ctx_orig);
+        hp.rope_attn_factor = float(std::sqrt(1.0 + std::log(s) / std::log(double(hp.n_ctx_orig))));
+    }
+    if (!(hp.rope_attn_factor > 0.0f) || !std::isfinite(hp.rope_attn_factor))
+        return makeError("phi3.rope.scaling.attn_factor must be a positive number");
+    return {};
+}
+
+} // namespace
 
 Result<void> loadPhi3(const gguf::File &f, HParams &hp, ModelWeights &w)
 {
     PARLO_TRY(readCommonHParams(f, "phi3", hp, RopeStyle::NeoX));
-    if (f.findTensor("rope_factors_long.weight") || f.findTensor("rope_factors_short.weight"))
-        return makeError("LongRoPE scaling (rope_factors_long/short) is not supported yet");
     const WeightBinder bind(f);
     PARLO_TRY(bindEmbeddingAndOutput(f, "phi3", hp, w, bind));
+    PARLO_TRY(readLongRope(f, bind, hp, w));
     const uint64_t n_embd = hp.n_embd, n_q = hp.n_embd_q(), n_kv = hp.n_embd_kv(), n_ff = hp.n_ff;
     w.layers.resize(hp.n_layer);
     for (uint32_t i = 0; i < hp.n_layer; ++i) {

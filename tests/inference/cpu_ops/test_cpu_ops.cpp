@@ -11,6 +11,21 @@
 
 using namespace parlo;
 
+namespace {
+
+// One head of 4, base 100: the shape the hand-worked RoPE cases use.
+RopeParams ropeParams(RopeStyle style, float freqScale)
+{
+    RopeParams p;
+    p.style = style;
+    p.n_rot = 4;
+    p.freq_base = 100.0f;
+    p.freq_scale = freqScale;
+    return p;
+}
+
+} // namespace
+
 class TestCpuOps : public QObject
 {
     Q_OBJECT
@@ -67,7 +82,7 @@ private slots:
         // One head of 4, pos 3, base 100: pair 0 turns by 3 rad, pair 1 by 3 * 100^(-1/2) = 0.3.
         std::vector<float> x{1, 0, 0, 2};
         const int32_t pos = 3;
-        cpu::rope(x.data(), 0, 1, 1, 4, &pos, RopeStyle::Normal, 4, 100.0f, 1.0f, nullptr);
+        cpu::rope(x.data(), 0, 1, 1, 4, &pos, ropeParams(RopeStyle::Normal, 1.0f), nullptr);
         QVERIFY(std::abs(x[0] - std::cos(3.0f)) < 1e-6f);
         QVERIFY(std::abs(x[1] - std::sin(3.0f)) < 1e-6f);
         QVERIFY(std::abs(x[2] - (-2 * std::sin(0.3f))) < 1e-6f);
@@ -78,7 +93,7 @@ private slots:
     {
         std::vector<float> x{1, 0, 0, 2};
         const int32_t pos = 3;
-        cpu::rope(x.data(), 0, 1, 1, 4, &pos, RopeStyle::NeoX, 4, 100.0f, 1.0f, nullptr);
+        cpu::rope(x.data(), 0, 1, 1, 4, &pos, ropeParams(RopeStyle::NeoX, 1.0f), nullptr);
         // Pairs (x0, x2) by 3 rad and (x1, x3) by 0.3 rad.
         QVERIFY(std::abs(x[0] - std::cos(3.0f)) < 1e-6f);
         QVERIFY(std::abs(x[2] - std::sin(3.0f)) < 1e-6f);
@@ -91,15 +106,31 @@ private slots:
         // Linear scale 0.5 at pos 4 equals pos 2; a factor of 2 on pair 1 halves its angle.
         std::vector<float> a{1, 0, 1, 0}, b{1, 0, 1, 0};
         const int32_t p4 = 4, p2 = 2;
-        cpu::rope(a.data(), 0, 1, 1, 4, &p4, RopeStyle::Normal, 4, 100.0f, 0.5f, nullptr);
-        cpu::rope(b.data(), 0, 1, 1, 4, &p2, RopeStyle::Normal, 4, 100.0f, 1.0f, nullptr);
+        cpu::rope(a.data(), 0, 1, 1, 4, &p4, ropeParams(RopeStyle::Normal, 0.5f), nullptr);
+        cpu::rope(b.data(), 0, 1, 1, 4, &p2, ropeParams(RopeStyle::Normal, 1.0f), nullptr);
         for (int i = 0; i < 4; ++i)
             QVERIFY(std::abs(a[i] - b[i]) < 1e-6f);
         std::vector<float> c{1, 0, 1, 0};
         const float factors[2] = {1.0f, 2.0f};
-        cpu::rope(c.data(), 0, 1, 1, 4, &p2, RopeStyle::Normal, 4, 100.0f, 1.0f, factors);
+        cpu::rope(c.data(), 0, 1, 1, 4, &p2, ropeParams(RopeStyle::Normal, 1.0f), factors);
         QVERIFY(std::abs(c[0] - std::cos(2.0f)) < 1e-6f);
         QVERIFY(std::abs(c[2] - std::cos(0.1f)) < 1e-6f);
+    }
+
+    void ropeAttnFactorScalesRotatedPairsOnly()
+    {
+        // LongRoPE's mscale multiplies cos and sin of the rotated dimensions; with n_rot 2 of a
+        // head of 4 the last two values pass through untouched.
+        std::vector<float> x{1, 0, 3, 4};
+        const int32_t pos = 3;
+        RopeParams p = ropeParams(RopeStyle::NeoX, 1.0f);
+        p.n_rot = 2;
+        p.attn_factor = 1.5f;
+        cpu::rope(x.data(), 0, 1, 1, 4, &pos, p, nullptr);
+        QVERIFY(std::abs(x[0] - 1.5f * std::cos(3.0f)) < 1e-6f);
+        QVERIFY(std::abs(x[1] - 1.5f * std::sin(3.0f)) < 1e-6f);
+        QCOMPARE(x[2], 3.0f);
+        QCOMPARE(x[3], 4.0f);
     }
 
     void attentionHeadMatchesDouble()

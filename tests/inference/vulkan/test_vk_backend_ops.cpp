@@ -77,11 +77,14 @@ private slots:
         QTest::addColumn<int>("nRot");
         QTest::addColumn<bool>("factors");
         QTest::addColumn<float>("scale");
-        QTest::newRow("normal_full") << false << 64 << 64 << false << 1.0f;
-        QTest::newRow("neox_full") << true << 64 << 64 << false << 1.0f;
-        QTest::newRow("normal_partial") << false << 40 << 24 << false << 1.0f;
-        QTest::newRow("neox_partial_factors") << true << 32 << 16 << true << 1.0f;
-        QTest::newRow("normal_linear_scaling") << false << 16 << 16 << true << 0.25f;
+        QTest::addColumn<float>("attnFactor");
+        QTest::newRow("normal_full") << false << 64 << 64 << false << 1.0f << 1.0f;
+        QTest::newRow("neox_full") << true << 64 << 64 << false << 1.0f << 1.0f;
+        QTest::newRow("normal_partial") << false << 40 << 24 << false << 1.0f << 1.0f;
+        QTest::newRow("neox_partial_factors") << true << 32 << 16 << true << 1.0f << 1.0f;
+        QTest::newRow("normal_linear_scaling") << false << 16 << 16 << true << 0.25f << 1.0f;
+        // Phi-3.5 / Phi-4-mini LongRoPE: factors, partial rotation and an mscale on cos/sin.
+        QTest::newRow("neox_longrope") << true << 32 << 24 << true << 1.0f << 1.19f;
     }
     void rope()
     {
@@ -91,6 +94,7 @@ private slots:
         QFETCH(int, nRot);
         QFETCH(bool, factors);
         QFETCH(float, scale);
+        QFETCH(float, attnFactor);
         const uint32_t n_head = 3, tokens = 5;
         auto x = m_h.tensor(TensorType::F32, n_head * headDim, tokens, randomFloats(size_t(n_head) * headDim * tokens, 7));
         auto pos = m_h.ids(1, tokens, {0, 1, 17, 511, 4000});
@@ -106,6 +110,7 @@ private slots:
         p.freq_base = 10000.0f;
         p.freq_scale = scale;
         p.freqFactors = factors ? &fw : nullptr;
+        p.attn_factor = attnFactor;
         m_h.cpu().rope(x.cpu, headDim, pos.cpu, p);
         m_h.gpu().rope(x.gpu, headDim, pos.gpu, p);
         PARLO_COMPARE_NMSE(x, 1e-9); // angles reduced in float on the GPU, in double on the CPU
