@@ -49,17 +49,15 @@ long long seedDemoConversations(app::ConversationRepository &repo)
     }
 
     const qint64 id = repo.createConversation(QStringLiteral("Read a file line by line in C++"));
-    addTurn(repo, id, 0, QStringLiteral("How do I read a text file line by line in C++ and count the words?"),
+    addTurn(repo, id, 0, QStringLiteral("How do I read a text file line by line in C++?"),
             QStringLiteral(
                 "## Reading lines with `std::getline`\n\n"
                 "Open the file with an `std::ifstream`, then call `std::getline` until it fails:\n\n"
-                "```cpp\n#include <fstream>\n#include <iostream>\n#include <sstream>\n#include <string>\n\n"
+                "```cpp\n#include <fstream>\n#include <iostream>\n#include <string>\n\n"
                 "int main(int argc, char **argv)\n{\n    std::ifstream in(argc > 1 ? argv[1] : \"notes.txt\");\n"
-                "    if (!in) {\n        std::cerr << \"cannot open the file\\n\";\n        return 1;\n    }\n"
-                "    std::string line;\n    long words = 0;\n    while (std::getline(in, line)) {\n"
-                "        std::istringstream split(line);\n        for (std::string w; split >> w;)\n"
-                "            ++words; // count each word once\n    }\n"
-                "    std::cout << words << \" words\\n\";\n}\n```\n\n"
+                "    std::string line;\n    long count = 0;\n    while (std::getline(in, line))\n"
+                "        ++count; // one per line read\n"
+                "    std::cout << count << \" lines\\n\";\n}\n```\n\n"
                 "| Approach | Memory | Notes |\n|---|---|---|\n| `std::getline` | one line | simple, portable |\n"
                 "| `mmap` | whole file mapped | fastest for huge files |\n\n"
                 "- Check the stream **after** each read, not before.\n"

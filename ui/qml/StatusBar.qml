@@ -62,12 +62,23 @@ Rectangle {
             font.pixelSize: 12
             color: Theme.subtext
         }
-        ProgressBar {
+        // A thin meter in the theme's colours; amber once the context is nearly full.
+        Rectangle {
             objectName: "contextMeter"
             visible: root.contextSize > 0
             Layout.preferredWidth: 120
-            value: root.fill
+            Layout.preferredHeight: 6
+            radius: 3
+            color: Theme.border
+            Accessible.role: Accessible.ProgressBar
             Accessible.name: qsTr("Context used: %1 of %2 tokens").arg(root.chat.contextUsed).arg(root.contextSize)
+            readonly property real value: root.fill
+            Rectangle {
+                width: parent.width * parent.value
+                height: parent.height
+                radius: parent.radius
+                color: parent.value > 0.9 ? Theme.warning : Theme.accent
+            }
         }
     }
 }
