@@ -80,8 +80,15 @@ Result<std::unique_ptr<Model>> Model::fromFile(std::unique_ptr<gguf::File> file)
         if (entry.name == archName)
             loader = entry.load;
     }
-    if (!loader)
-        return makeError("architecture '" + std::string(archName) + "' is not supported");
+    if (!loader) {
+        // Name the family when we know it, and what does run, so the user can pick another file.
+        const std::string family = describeModelFamily(f).family;
+        std::string supported;
+        for (size_t i = 0; i < std::size(k_architectures); ++i)
+            supported += (i == 0 ? "" : i + 1 == std::size(k_architectures) ? " and " : ", ") + std::string(k_architectures[i].name);
+        return makeError("architecture '" + std::string(archName) + "' is not supported"
+                         + (family != archName ? " (" + family + ")" : std::string()) + "; Parlo runs " + supported);
+    }
     HParams &hp = model->m_hparams;
     hp.arch = std::string(archName);
     if (auto name = f.getString("general.name"))

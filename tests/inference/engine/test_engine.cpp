@@ -87,12 +87,15 @@ private slots:
         PARLO_REQUIRE_TEST_FILE(stories, "models/stories260K-F32.gguf");
         // Architectures we do not run are refused by name, whatever else the file holds.
         QTemporaryDir dir;
-        for (const char *arch : {"llama4", "deepseek2", "mamba"}) {
+        const std::pair<const char *, const char *> unsupported[] = {
+            {"llama4", "(Llama 4)"}, {"deepseek2", "(DeepSeek V2/V3)"}, {"mamba", "(Mamba (state space))"}};
+        for (const auto &[arch, family] : unsupported) {
             const QString path = dir.filePath(QString(arch) + ".gguf");
             QVERIFY(rewrite(stories, path, [&](gguf::Writer &w) { w.setString("general.architecture", arch); }));
             auto e = Engine::load(path.toStdString(), cpuOptions());
             QVERIFY(!e.ok());
-            QVERIFY2(contains(e.error(), (std::string("'") + arch + "' is not supported").c_str()), e.error().message.c_str());
+            QVERIFY2(contains(e.error(), (std::string("'") + arch + "' is not supported " + family).c_str()), e.error().message.c_str());
+            QVERIFY2(contains(e.error(), "Parlo runs llama, "), e.error().message.c_str());
         }
         LoadOptions v = cpuOptions();
         v.device = "vulkan:99"; // an explicit device that cannot be had is an error, never a CPU run
