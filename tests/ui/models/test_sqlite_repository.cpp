@@ -41,7 +41,7 @@ private slots:
             user = repo.addMessage(makeMessage(id, 0, "user", "Why do starlings murmurate?"));
             QVERIFY(user > 0);
             StoredMessage answer = makeMessage(id, user, "assistant", {}, false);
-            answer.model = "stories260K-F32.gguf";
+            answer.generation.modelFile = "stories260K-F32.gguf";
             first = repo.addMessage(answer);
             QVERIFY(first > 0);
             answer.id = first;
@@ -51,9 +51,9 @@ private slots:
             QVERIFY(!repo.message(first)->complete);
             answer.content = "To confuse falcons.";
             answer.complete = true;
-            answer.finishReason = "stop";
-            answer.tokenCount = 5;
-            answer.tokensPerSecond = 40;
+            answer.generation.finishReason = parlo::storage::FinishReason::Stop;
+            answer.generation.generatedTokens = 5;
+            answer.generation.decodeTokensPerSecond = 40;
             QVERIFY(repo.updateMessage(answer));
             // A regenerated answer: a sibling, then the first one shown again.
             StoredMessage again = makeMessage(id, user, "assistant", {}, false);
@@ -61,7 +61,7 @@ private slots:
             again.id = second;
             again.content = "Safety in numbers.";
             again.complete = false;
-            again.finishReason = "user";
+            again.generation.finishReason = parlo::storage::FinishReason::User;
             QVERIFY(repo.updateMessage(again));
             QVERIFY(repo.setCurrentLeaf(id, first));
             QVERIFY(repo.setPinned(id, true));
@@ -81,12 +81,12 @@ private slots:
         QCOMPARE(all[0].id, user);
         QCOMPARE(all[1].content, QStringLiteral("To confuse falcons."));
         QVERIFY(all[1].complete);
-        QCOMPARE(all[1].finishReason, QStringLiteral("stop"));
-        QCOMPARE(all[1].tokenCount, 5);
-        QCOMPARE(all[1].model, QStringLiteral("stories260K-F32.gguf"));
+        QCOMPARE(all[1].generation.finishReason, parlo::storage::FinishReason::Stop);
+        QCOMPARE(all[1].generation.generatedTokens, 5);
+        QCOMPARE(all[1].generation.modelFile, QStringLiteral("stories260K-F32.gguf"));
         QCOMPARE(all[2].parentId, user);
         QVERIFY(!all[2].complete);
-        QCOMPARE(all[2].finishReason, QStringLiteral("user"));
+        QCOMPARE(all[2].generation.finishReason, parlo::storage::FinishReason::User);
         QVERIFY(repo.setCurrentLeaf(id, second));
         QCOMPARE(repo.conversation(id)->currentLeafId, second);
 
@@ -125,7 +125,7 @@ private slots:
         const QList<StoredMessage> all = repo.messages(id);
         QCOMPARE(all.size(), 2);
         QCOMPARE(all[1].content, QStringLiteral("One, two"));
-        QCOMPARE(all[1].finishReason, QStringLiteral("interrupted"));
+        QCOMPARE(all[1].generation.finishReason, parlo::storage::FinishReason::Interrupted);
         QVERIFY(!all[1].complete);
     }
 
