@@ -96,6 +96,12 @@ ModelController::ModelController(AppSettings *settings, app::ChatService *servic
     rescan();
 }
 
+ModelController::~ModelController()
+{
+    if (m_cancelHash)
+        m_cancelHash->store(true);
+}
+
 QString ModelController::modelsFolder() const { return app::defaultModelsFolder(); }
 
 void ModelController::rescan()
@@ -132,10 +138,14 @@ void ModelController::fingerprintLoaded()
     // Hashing reads the whole file (gigabytes): never on the GUI thread, and once per file.
     const QString key = fingerprintKey(m_loadedPath);
     m_loadedSha256 = m_sha256ByFile.value(key);
+    if (m_cancelHash)
+        m_cancelHash->store(true); // the model it was for is gone
+    m_cancelHash.reset();
     if (!m_loadedSha256.isEmpty())
         return;
-    m_fingerprint.setFuture(QtConcurrent::run([path = m_loadedPath, key] {
-        auto sha = app::fileSha256Prefix(path);
+    m_cancelHash = std::make_shared<std::atomic<bool>>(false);
+    m_fingerprint.setFuture(QtConcurrent::run([path = m_loadedPath, key, cancel = m_cancelHash] {
+        auto sha = app::fileSha256Prefix(path, 16, cancel.get());
         return Fingerprint{key, sha ? *sha : QString()};
     }));
 }

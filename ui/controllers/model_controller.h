@@ -13,6 +13,9 @@
 #include <QUrl>
 #include <QtQml/qqmlregistration.h>
 
+#include <atomic>
+#include <memory>
+
 namespace parlo::ui {
 
 class ModelController : public QObject
@@ -40,6 +43,7 @@ class ModelController : public QObject
 
 public:
     ModelController(AppSettings *settings, app::ChatService *service, QString engineName, QObject *parent = nullptr);
+    ~ModelController() override; // stops a hash still running, so quitting does not wait for it
 
     ModelListModel *models() { return &m_models; }
     DeviceListModel *devices() { return &m_devices; }
@@ -96,6 +100,7 @@ private:
     QFutureWatcher<DeviceInventory> m_deviceScan;
     QFutureWatcher<Fingerprint> m_fingerprint;
     QHash<QString, QString> m_sha256ByFile; // Fingerprint::key → sha256 prefix
+    std::shared_ptr<std::atomic<bool>> m_cancelHash; // of the hash running, if any
     bool m_scanning = false;
     bool m_rescanQueued = false;
     bool m_loading = false;
