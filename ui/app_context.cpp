@@ -13,12 +13,14 @@ AppContext::AppContext(const AppOptions &options)
     // Real chats persist; the mock's canned answers (and --demo's seeded chats) stay in memory
     // so they never land in the user's history.
     QStringList notices;
+    app::SqliteConversationRepository *store = nullptr;
     if (!options.fakeEngine || !options.historyPath.isEmpty()) {
         auto sqlite = std::make_unique<app::SqliteConversationRepository>();
         const QString path =
             options.historyPath.isEmpty() ? app::SqliteConversationRepository::defaultPath() : options.historyPath;
         if (auto opened = sqlite->open(path)) {
             notices = sqlite->takeNotices();
+            store = sqlite.get();
             m_repository = std::move(sqlite);
         } else {
             notices << QStringLiteral("Conversations are not being saved: %1").arg(opened.error().message);
@@ -41,6 +43,14 @@ AppContext::AppContext(const AppOptions &options)
     m_chat = std::make_unique<ChatController>(m_repository.get(), m_service.get(), m_models.get(), m_settings.get());
     if (!notices.isEmpty())
         m_chat->showNotice(notices.join(u' '));
+    // Writes run on the store's thread and are not waited for: a failed one is told when it
+    // happens (queued to the GUI thread).
+    if (store)
+        QObject::connect(store->service(), &storage::HistoryService::writeFailed, m_chat.get(),
+                         [chat = m_chat.get(), store](const QString &) {
+                             if (const QStringList taken = store->takeNotices(); !taken.isEmpty())
+                                 chat->showNotice(taken.join(u' '));
+                         });
 }
 
 AppContext::~AppContext()

@@ -4,6 +4,8 @@
 // adds a sibling question, and each conversation remembers the leaf that is shown.
 #pragma once
 
+#include "storage/history_types.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QString>
@@ -19,14 +21,11 @@ struct StoredMessage
     qint64 parentId = 0; // 0: first message of the conversation
     QString role;        // "user", "assistant"
     QString content;
-    QString model;       // which model wrote an answer
-    double tokensPerSecond = 0.0;
-    double timeToFirstTokenMs = 0.0;
-    int tokenCount = 0;
     bool complete = true; // false while streaming or after an interrupted answer
-    // How an answer ended: "stop", "length", "user", "error" or "interrupted"; empty while it
-    // streams. A persistent repository writes the final row when this is set.
-    QString finishReason;
+    // What wrote an answer, as `parlo-cli chat` records it: model file, sha256 prefix,
+    // quantization, device, sampler and seed, token counts and speeds. Its finishReason is None
+    // while the answer streams; a persistent repository writes the final row once it is set.
+    storage::GenerationInfo generation;
     QDateTime createdAt;
 };
 

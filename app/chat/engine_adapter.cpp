@@ -1,7 +1,8 @@
 #include "chat/engine_adapter.h"
 
+#include "chat/generation_settings.h"
+
 #include <atomic>
-#include <random>
 
 namespace parlo::app {
 
@@ -36,6 +37,7 @@ Result<LoadedModelInfo> EngineAdapter::load(const std::string &path, const Sampl
     info.architecture = d.architecture;
     info.contextLength = int(d.n_ctx);
     info.deviceName = d.backend;
+    info.quantization = m_format->quantization();
     info.deviceReason = d.deviceReason.empty() ? "chosen by the engine" : d.deviceReason;
     // A probe render tells now, not at the first answer, whether a fallback layout is in use.
     if (auto probe = m_format->render({{ChatTurn::Role::User, "Hello"}}))
@@ -70,15 +72,8 @@ Result<GenerationStats> EngineAdapter::generate(const std::vector<ChatTurn> &con
     if (!ids)
         return ids.error();
 
-    GenerateRequest request;
+    GenerateRequest request = generateRequestFor(settings);
     request.prompt = {PromptSegment{PromptSegment::Role::Turn, std::move(*ids)}};
-    request.maxTokens = settings.maxTokens;
-    request.sampling.temperature = float(settings.temperature);
-    request.sampling.top_k = settings.topK;
-    request.sampling.top_p = float(settings.topP);
-    request.sampling.min_p = float(settings.minP);
-    request.sampling.repeat_penalty = float(settings.repeatPenalty);
-    request.sampling.seed = settings.seed >= 0 ? uint64_t(settings.seed) : uint64_t(std::random_device{}());
     std::atomic<bool> stop{false};
     request.stop = &stop;
 
@@ -93,6 +88,8 @@ Result<GenerationStats> EngineAdapter::generate(const std::vector<ChatTurn> &con
     stats.generatedTokens = int(result->generatedTokens);
     stats.timeToFirstTokenMs = result->timeToFirstTokenMs;
     stats.tokensPerSecond = result->decodeTokensPerSecond;
+    stats.prefillTokensPerSecond = result->prefillTokensPerSecond;
+    stats.seed = request.sampling.seed;
     stats.stopped = result->stopReason == StopReason::Cancelled || stop.load();
     stats.contextFull = result->stopReason == StopReason::ContextFull;
     stats.contextUsed = stats.promptTokens + stats.generatedTokens;

@@ -1,5 +1,7 @@
 #include "chat/fake_engine.h"
 
+#include "chat/generation_settings.h"
+
 #include <filesystem>
 #include <thread>
 
@@ -49,8 +51,13 @@ Result<LoadedModelInfo> FakeEngine::load(const std::string &path, const Sampling
     m_loaded = true;
     m_modelName = std::filesystem::path(path).stem().string();
     m_contextLength = settings.contextLength;
-    return LoadedModelInfo{m_modelName, "fake", m_contextLength, "CPU",
-                           "The fake engine always runs on the CPU (mock build)."};
+    LoadedModelInfo info;
+    info.name = m_modelName;
+    info.architecture = "fake";
+    info.contextLength = m_contextLength;
+    info.deviceName = "CPU";
+    info.deviceReason = "The fake engine always runs on the CPU (mock build).";
+    return info;
 }
 
 void FakeEngine::unload() { m_loaded = false; }
@@ -80,6 +87,7 @@ Result<GenerationStats> FakeEngine::generate(const std::vector<ChatTurn> &conver
         return makeError("the conversation must end with a user message");
 
     GenerationStats stats;
+    stats.seed = seedFor(settings); // canned text ignores it, but the answer records it
     for (const ChatTurn &turn : conversation)
         stats.promptTokens += approximateTokens(turn.content) + 4;
     const auto started = std::chrono::steady_clock::now();
@@ -104,6 +112,8 @@ Result<GenerationStats> FakeEngine::generate(const std::vector<ChatTurn> &conver
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     stats.tokensPerSecond = seconds > 0 ? stats.generatedTokens / seconds : 0.0;
+    if (stats.timeToFirstTokenMs > 0)
+        stats.prefillTokensPerSecond = stats.promptTokens / (stats.timeToFirstTokenMs / 1000.0);
     stats.contextUsed = stats.promptTokens + stats.generatedTokens;
     return stats;
 }

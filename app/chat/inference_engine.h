@@ -42,6 +42,7 @@ struct LoadedModelInfo
     std::string architecture;
     int contextLength = 0;   // what the session was created with
     std::string deviceName;  // "CPU", "llvmpipe (Vulkan)" …
+    std::string quantization; // "Q4_K_M", "F32"; empty where the engine does not read it
     std::string deviceReason; // why this device; always set
     // A sentence for the user about the prompt layout (a built-in template stands in for a
     // missing or broken one); empty when the model's own template is used.
@@ -53,7 +54,9 @@ struct GenerationStats
     int promptTokens = 0;
     int generatedTokens = 0;
     double timeToFirstTokenMs = 0.0;
-    double tokensPerSecond = 0.0;
+    double tokensPerSecond = 0.0; // decoding
+    double prefillTokensPerSecond = 0.0;
+    uint64_t seed = 0;         // the one used (a fresh one where the setting is -1)
     bool stopped = false;      // the caller asked to stop
     bool contextFull = false;  // stopped because the context window is full
     int contextUsed = 0;       // tokens in the context after this answer

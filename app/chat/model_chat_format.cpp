@@ -61,7 +61,7 @@ Result<chat::PromptResult> ModelChatFormat::render(const std::vector<ChatTurn> &
     return chat::buildPrompt(request);
 }
 
-Result<QString> fileSha256Prefix(const QString &path, int hexChars)
+Result<QString> fileSha256Prefix(const QString &path, int hexChars, const std::atomic<bool> *cancel)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
@@ -69,6 +69,8 @@ Result<QString> fileSha256Prefix(const QString &path, int hexChars)
     QCryptographicHash hash(QCryptographicHash::Sha256);
     QByteArray block;
     while (!file.atEnd()) {
+        if (cancel && cancel->load(std::memory_order_relaxed))
+            return makeError("hashing " + path.toStdString() + " was cancelled");
         block = file.read(1 << 20);
         if (block.isEmpty() && file.error() != QFileDevice::NoError)
             return makeError("cannot read " + path.toStdString() + ": " + file.errorString().toStdString());

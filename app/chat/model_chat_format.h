@@ -10,6 +10,7 @@
 
 #include <QString>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -40,7 +41,8 @@ private:
     std::shared_ptr<const std::unordered_set<std::string>> m_vocabulary;
 };
 
-// The first `hexChars` hex digits of the file's sha256, read in 1 MiB blocks.
-Result<QString> fileSha256Prefix(const QString &path, int hexChars = 16);
+// The first `hexChars` hex digits of the file's sha256, read in 1 MiB blocks. Setting `cancel`
+// (from any thread) ends it early with an error: hashing a large model takes seconds.
+Result<QString> fileSha256Prefix(const QString &path, int hexChars = 16, const std::atomic<bool> *cancel = nullptr);
 
 } // namespace parlo::app

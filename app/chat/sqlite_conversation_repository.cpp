@@ -21,31 +21,12 @@ StoredMessage toStored(const Message &m)
     s.createdAt = m.createdAt.toLocalTime();
     s.complete = m.state == MessageState::Done;
     if (m.generation) {
-        const GenerationInfo &g = *m.generation;
-        s.model = g.modelFile;
-        s.tokensPerSecond = g.decodeTokensPerSecond.value_or(0.0);
-        s.timeToFirstTokenMs = g.timeToFirstTokenMs.value_or(0.0);
-        s.tokenCount = int(g.generatedTokens.value_or(0));
-        s.finishReason = finishReasonName(g.finishReason);
-        if (g.finishReason == FinishReason::User || g.finishReason == FinishReason::Error
-            || g.finishReason == FinishReason::Interrupted)
+        s.generation = *m.generation;
+        const FinishReason reason = m.generation->finishReason;
+        if (reason == FinishReason::User || reason == FinishReason::Error || reason == FinishReason::Interrupted)
             s.complete = false;
     }
     return s;
-}
-
-GenerationInfo generationOf(const StoredMessage &m)
-{
-    GenerationInfo g;
-    g.modelFile = m.model;
-    if (m.tokenCount > 0)
-        g.generatedTokens = m.tokenCount;
-    if (m.timeToFirstTokenMs > 0)
-        g.timeToFirstTokenMs = m.timeToFirstTokenMs;
-    if (m.tokensPerSecond > 0)
-        g.decodeTokensPerSecond = m.tokensPerSecond;
-    g.finishReason = finishReasonFromName(m.finishReason).value_or(FinishReason::None);
-    return g;
 }
 
 StoredConversation toStored(const ConversationSummary &c)
@@ -59,10 +40,64 @@ StoredConversation toStored(const ConversationSummary &c)
     return s;
 }
 
+// The generation an answer is finished with: a finish reason is always set.
+GenerationInfo finalGeneration(const StoredMessage &m)
+{
+    GenerationInfo info = m.generation;
+    if (info.finishReason == FinishReason::None)
+        info.finishReason = m.complete ? FinishReason::Stop : FinishReason::User;
+    return info;
+}
+
+// The messages from the root down to `messageId`: switching each one in makes that branch the
+// one shown.
+QList<qint64> chainTo(const Conversation &c, qint64 messageId)
+{
+    QList<qint64> chain;
+    for (const Message *m = c.message(messageId); m && chain.size() <= c.messages.size();
+         m = m->parentId > 0 ? c.message(m->parentId) : nullptr)
+        chain.prepend(m->id);
+    return chain;
+}
+
+// What HistoryStore::switchToBranch does to the rows, done to the cached copy.
+void activate(Conversation &c, qint64 messageId)
+{
+    const Message *m = c.message(messageId);
+    if (!m)
+        return;
+    if (m->parentId == 0)
+        c.activeRootId = messageId;
+    else if (Message *parent = c.message(m->parentId))
+        parent->activeChildId = messageId;
+}
+
+// A message added, with the conversation as the store now has it (titles and active branches
+// follow the store's own rules, so the cache copies them rather than imitating them).
+struct Added
+{
+    qint64 id = 0;
+    Conversation conversation;
+};
+
 } // namespace
 
-SqliteConversationRepository::SqliteConversationRepository() = default;
-SqliteConversationRepository::~SqliteConversationRepository() = default;
+SqliteConversationRepository::SqliteConversationRepository() : m_service(std::make_unique<HistoryService>())
+{
+    // Direct: the writer thread records the failure at once, so a caller that waited for the
+    // writes finds it in takeNotices(); the window hears it through the same signal, queued.
+    QObject::connect(
+        m_service.get(), &HistoryService::writeFailed, m_service.get(),
+        [this](const QString &message) { addNotice(message); }, Qt::DirectConnection);
+}
+
+SqliteConversationRepository::~SqliteConversationRepository()
+{
+    // The writes queued by the last answer run before the connection closes; then the service
+    // (and its threads) go while the notices they may still report to are alive.
+    waitForWrites();
+    m_service.reset();
+}
 
 QString SqliteConversationRepository::defaultPath()
 {
@@ -70,28 +105,49 @@ QString SqliteConversationRepository::defaultPath()
     return QDir(dir).filePath(QStringLiteral("parlo/history.sqlite"));
 }
 
-StoreResult<OpenReport> SqliteConversationRepository::open(const QString &path)
+StoreResult<OpenReport> SqliteConversationRepository::open(const QString &path, const OpenOptions &options)
 {
     QDir().mkpath(QFileInfo(path).absolutePath());
-    auto report = m_store.open(path);
+    auto report = m_service->open(path, options).result();
     if (report)
-        m_notices += report->notices;
+        for (const QString &text : report->notices)
+            addNotice(text);
     return report;
+}
+
+void SqliteConversationRepository::waitForWrites()
+{
+    m_service->waitForWrites();
 }
 
 QStringList SqliteConversationRepository::takeNotices()
 {
+    QMutexLocker lock(&m_noticeMutex);
     return std::exchange(m_notices, {});
+}
+
+void SqliteConversationRepository::addNotice(const QString &text) const
+{
+    QMutexLocker lock(&m_noticeMutex);
+    if (!m_notices.contains(text))
+        m_notices.append(text);
 }
 
 template <typename T>
 bool SqliteConversationRepository::check(const StoreResult<T> &result) const
 {
-    if (result.ok())
-        return true;
-    if (!m_notices.contains(result.error().message))
-        m_notices.append(result.error().message);
-    return false;
+    if (!result.ok())
+        addNotice(result.error().message);
+    return result.ok();
+}
+
+const Conversation *SqliteConversationRepository::remember(Conversation conversation) const
+{
+    m_cache.clear();
+    for (const Message &m : conversation.messages)
+        m_conversationOf.insert(m.id, conversation.id);
+    const qint64 id = conversation.id;
+    return &*m_cache.insert(id, std::move(conversation));
 }
 
 const Conversation *SqliteConversationRepository::load(qint64 id) const
@@ -99,25 +155,21 @@ const Conversation *SqliteConversationRepository::load(qint64 id) const
     auto it = m_cache.constFind(id);
     if (it != m_cache.cend())
         return &*it;
-    auto loaded = m_store.conversation(id);
+    if (id <= 0)
+        return nullptr;
+    auto loaded = readNow([id](HistoryStore &store) { return store.conversation(id); });
     if (!loaded)
         return nullptr; // a missing id is an answer, not a notice
-    m_cache.clear();
-    for (const Message &m : loaded->messages)
-        m_conversationOf.insert(m.id, id);
-    return &*m_cache.insert(id, std::move(*loaded));
-}
-
-void SqliteConversationRepository::invalidate(qint64 conversationId) const
-{
-    m_cache.remove(conversationId);
+    return remember(std::move(*loaded));
 }
 
 QList<StoredConversation> SqliteConversationRepository::conversations() const
 {
-    ListQuery query;
-    query.limit = 1000;
-    auto rows = m_store.listConversations(query);
+    auto rows = readNow([](HistoryStore &store) {
+        ListQuery query;
+        query.limit = 1000;
+        return store.listConversations(query);
+    });
     QList<StoredConversation> list;
     if (!check(rows))
         return list;
@@ -145,53 +197,65 @@ qint64 SqliteConversationRepository::createConversation(const QString &title)
 {
     NewConversation settings;
     settings.title = title;
-    auto created = m_store.createConversation(settings);
-    return check(created) ? created->id : 0;
+    auto created = m_service->writeAsync([settings](HistoryStore &store) { return store.createConversation(settings); })
+                       .result();
+    if (!check(created))
+        return 0;
+    return remember(std::move(*created))->id;
 }
 
 bool SqliteConversationRepository::renameConversation(qint64 id, const QString &title)
 {
-    invalidate(id);
-    return check(m_store.renameConversation(id, title));
+    if (Conversation *c = cached(id)) {
+        c->title = title;
+        c->titleIsAuto = false;
+    }
+    post([id, title](HistoryStore &store) { return store.renameConversation(id, title); });
+    return true;
 }
 
 bool SqliteConversationRepository::setPinned(qint64 id, bool pinned)
 {
-    invalidate(id);
-    return check(m_store.setPinned(id, pinned));
+    if (Conversation *c = cached(id))
+        c->pinned = pinned;
+    post([id, pinned](HistoryStore &store) { return store.setPinned(id, pinned); });
+    return true;
 }
 
 bool SqliteConversationRepository::setSystemPrompt(qint64 id, const QString &prompt)
 {
-    const Conversation *c = load(id);
-    if (!c)
+    if (!load(id))
         return false;
-    const QString model = c->model;
-    const QJsonObject sampling = c->sampling;
-    invalidate(id);
-    return check(m_store.setConversationSettings(id, prompt, model, sampling));
+    Conversation &c = m_cache[id];
+    c.systemPrompt = prompt;
+    post([id, prompt, model = c.model, sampling = c.sampling](HistoryStore &store) {
+        return store.setConversationSettings(id, prompt, model, sampling);
+    });
+    return true;
 }
 
 bool SqliteConversationRepository::setCurrentLeaf(qint64 conversationId, qint64 messageId)
 {
-    const Conversation *c = load(conversationId);
-    if (!c || !c->message(messageId))
+    if (!load(conversationId) || !m_cache[conversationId].message(messageId))
         return false;
     // The store remembers one active child per parent: make each step up to the root active.
-    QList<qint64> chain;
-    for (const Message *m = c->message(messageId); m; m = m->parentId > 0 ? c->message(m->parentId) : nullptr)
-        chain.prepend(m->id);
-    invalidate(conversationId);
+    Conversation &c = m_cache[conversationId];
+    const QList<qint64> chain = chainTo(c, messageId);
     for (qint64 id : chain)
-        if (!check(m_store.switchToBranch(id)))
-            return false;
+        activate(c, id);
+    post([chain](HistoryStore &store) -> StoreResult<void> {
+        for (qint64 id : chain)
+            STORE_TRY(store.switchToBranch(id));
+        return {};
+    });
     return true;
 }
 
 bool SqliteConversationRepository::deleteConversation(qint64 id)
 {
-    invalidate(id);
-    return check(m_store.deleteConversation(id));
+    m_cache.remove(id);
+    post([id](HistoryStore &store) { return store.deleteConversation(id); });
+    return true;
 }
 
 QList<StoredMessage> SqliteConversationRepository::messages(qint64 conversationId) const
@@ -223,49 +287,61 @@ qint64 SqliteConversationRepository::addMessage(const StoredMessage &message)
     const std::optional<Role> role = roleFromName(message.role);
     if (!role)
         return 0;
-    invalidate(message.conversationId);
-    StoreResult<Message> added = *role == Role::Assistant
-                                     ? m_store.beginAssistantMessage(message.conversationId, message.parentId,
-                                                                     generationOf(message))
-                                     : m_store.addMessage(message.conversationId, message.parentId, *role,
-                                                          message.content);
+    // An answer given whole (an import, a demo) is finished at once; otherwise it streams.
+    const bool streaming = *role == Role::Assistant && !message.complete
+                           && message.generation.finishReason == FinishReason::None;
+    auto added = m_service
+                     ->writeAsync([message, kind = *role, streaming](HistoryStore &store) -> StoreResult<Added> {
+                         auto row = kind == Role::Assistant
+                                        ? store.beginAssistantMessage(message.conversationId, message.parentId,
+                                                                      message.generation)
+                                        : store.addMessage(message.conversationId, message.parentId, kind,
+                                                           message.content);
+                         if (!row)
+                             return row.error();
+                         if (kind == Role::Assistant && !streaming)
+                             STORE_TRY(store.finishMessage(row->id, message.content, finalGeneration(message)));
+                         else if (kind == Role::Assistant && !message.content.isEmpty())
+                             STORE_TRY(store.updateStreamingContent(row->id, message.content));
+                         auto conversation = store.conversation(message.conversationId);
+                         if (!conversation)
+                             return conversation.error();
+                         return Added{row->id, std::move(*conversation)};
+                     })
+                     .result();
     if (!check(added))
         return 0;
-    const qint64 id = added->id;
-    m_conversationOf.insert(id, message.conversationId);
-    if (*role == Role::Assistant) {
-        // An answer given whole (an import, a demo) is finished at once.
-        if (message.complete || !message.finishReason.isEmpty()) {
-            GenerationInfo info = generationOf(message);
-            if (info.finishReason == FinishReason::None)
-                info.finishReason = FinishReason::Stop;
-            check(m_store.finishMessage(id, message.content, info));
-        } else {
-            m_streaming.insert(id);
-            if (!message.content.isEmpty())
-                check(m_store.updateStreamingContent(id, message.content));
-        }
-    }
-    return id;
+    if (streaming)
+        m_streaming.insert(added->id);
+    remember(std::move(added->conversation));
+    return added->id;
 }
 
 bool SqliteConversationRepository::updateMessage(const StoredMessage &message)
 {
-    if (m_streaming.contains(message.id) && message.finishReason.isEmpty()) {
-        // A flush mid-answer: one row's text; keep the cached copy in step instead of re-reading.
-        if (auto it = m_cache.find(message.conversationId); it != m_cache.end())
-            if (Message *m = it->message(message.id))
-                m->content = message.content;
-        return check(m_store.updateStreamingContent(message.id, message.content));
+    const bool flush = m_streaming.contains(message.id) && message.generation.finishReason == FinishReason::None;
+    const GenerationInfo info = message.role == u"assistant" ? finalGeneration(message) : GenerationInfo{};
+    // The cached copy changes now, so the window reads back what it wrote without waiting.
+    if (Conversation *c = cached(message.conversationId)) {
+        if (Message *m = c->message(message.id)) {
+            m->content = message.content;
+            if (!flush)
+                m->state = MessageState::Done;
+            if (!flush && m->role == Role::Assistant)
+                m->generation = info;
+        }
+    }
+    if (flush) {
+        post([id = message.id, content = message.content](HistoryStore &store) {
+            return store.updateStreamingContent(id, content);
+        });
+        return true;
     }
     m_streaming.remove(message.id);
-    invalidate(message.conversationId);
-    GenerationInfo info = generationOf(message);
-    if (info.finishReason == FinishReason::None)
-        info.finishReason = message.complete ? FinishReason::Stop : FinishReason::User;
-    if (message.role != u"assistant")
-        info = {};
-    return check(m_store.finishMessage(message.id, message.content, info));
+    post([id = message.id, content = message.content, info](HistoryStore &store) {
+        return store.finishMessage(id, content, info);
+    });
+    return true;
 }
 
 QList<SearchHit> SqliteConversationRepository::search(const QString &query, int limit) const
@@ -273,7 +349,7 @@ QList<SearchHit> SqliteConversationRepository::search(const QString &query, int 
     QList<SearchHit> hits;
     if (query.trimmed().isEmpty())
         return hits;
-    auto found = m_store.search(query, limit);
+    auto found = readNow([query, limit](HistoryStore &store) { return store.search(query, limit); });
     if (!found)
         return hits; // a query FTS cannot parse just finds nothing
     for (const storage::SearchHit &h : *found)

@@ -1,5 +1,6 @@
 // parlo-cli chat: one turn of a conversation kept in the history database the GUI uses. The
 // answer streams to stdout; the conversation id, notices and statistics go to stderr.
+#include "chat/generation_settings.h"
 #include "chat/model_chat_format.h"
 #include "chat/sqlite_conversation_repository.h"
 #include "cli_command.h"
@@ -16,30 +17,6 @@
 namespace {
 
 using namespace parlo::storage;
-
-// A float option as the user typed it (0.9, not 0.899999976).
-double decimal(float value)
-{
-    return QString::number(double(value), 'g', 7).toDouble();
-}
-
-QJsonObject samplerJson(const parlo::GenerateRequest &r)
-{
-    const parlo::SamplerSettings &s = r.sampling;
-    QJsonObject o;
-    o["temperature"] = decimal(s.temperature);
-    o["top_k"] = s.top_k;
-    o["top_p"] = decimal(s.top_p);
-    o["min_p"] = decimal(s.min_p);
-    o["repeat_penalty"] = decimal(s.repeat_penalty);
-    o["presence_penalty"] = decimal(s.presence_penalty);
-    o["frequency_penalty"] = decimal(s.frequency_penalty);
-    o["penalty_last_n"] = s.penalty_last_n;
-    o["max_tokens"] = r.maxTokens;
-    if (r.ignoreEos)
-        o["ignore_eos"] = true;
-    return o;
-}
 
 FinishReason finishReasonOf(parlo::StopReason reason)
 {
@@ -154,7 +131,7 @@ int runChat(const QStringList &args)
         NewConversation settings;
         settings.systemPrompt = parser.value(system);
         settings.model = QFileInfo(modelPath).fileName();
-        settings.sampling = samplerJson(request);
+        settings.sampling = parlo::app::samplerJson(request);
         recorder.startNew(settings);
     }
     GenerationInfo info;
@@ -163,7 +140,7 @@ int runChat(const QStringList &args)
         info.modelSha256 = *sha;
     info.quantization = QString::fromStdString(format->quantization());
     info.device = QString::fromStdString(engine->describe().backend);
-    info.sampler = samplerJson(request);
+    info.sampler = parlo::app::samplerJson(request);
     info.seed = qint64(request.sampling.seed);
 
     recorder.addUserMessage(positional[0]);

@@ -46,6 +46,11 @@ QFuture<StoreResult<QList<Folder>>> HistoryService::folders()
     return read([](HistoryStore &store) { return store.folders(); });
 }
 
+void HistoryService::waitForWrites()
+{
+    m_writer.runAndWait([](HistoryStore &) {});
+}
+
 void HistoryService::write(std::function<void(HistoryStore &)> job, bool wait)
 {
     if (wait) {

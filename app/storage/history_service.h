@@ -38,6 +38,12 @@ public:
         });
     }
 
+    // Runs `job` on the writer thread, after every write queued before it: for a caller that
+    // posts its writes without waiting and must read them back (SqliteConversationRepository).
+    template <typename F> auto readAfterWrites(F job) { return m_writer.post(std::move(job)); }
+    // Returns once every write queued so far has run (shutdown, tests).
+    void waitForWrites();
+
     QFuture<StoreResult<QList<ConversationSummary>>> listConversations(const ListQuery &query = {});
     QFuture<StoreResult<Conversation>> conversation(qint64 conversationId);
     QFuture<StoreResult<QList<SearchHit>>> search(const QString &text, int limit = 50);

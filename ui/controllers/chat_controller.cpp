@@ -1,6 +1,9 @@
 #include "controllers/chat_controller.h"
 
+#include "chat/generation_settings.h"
+
 #include <QClipboard>
+#include <QFileInfo>
 #include <QGuiApplication>
 
 namespace parlo::ui {
@@ -34,6 +37,11 @@ ChatController::ChatController(app::ConversationRepository *repository, app::Cha
     connect(m_service, &app::ChatService::generationFinished, this, &ChatController::onFinished);
     connect(m_service, &app::ChatService::generationFailed, this, &ChatController::onFailed);
     reloadConversations();
+}
+
+ChatController::~ChatController()
+{
+    flushStreaming();
 }
 
 QString ChatController::currentTitle() const
@@ -121,7 +129,8 @@ bool ChatController::startAnswer(qint64 parentId)
     answer.conversationId = m_currentId;
     answer.parentId = parentId;
     answer.role = QStringLiteral("assistant");
-    answer.model = m_models->loadedName();
+    const app::SamplingSettings sampling = m_settings->sampling();
+    answer.generation = answerRecord(sampling);
     answer.complete = false;
     answer.id = m_repository->addMessage(answer);
     m_repository->setCurrentLeaf(m_currentId, answer.id);
@@ -138,11 +147,24 @@ bool ChatController::startAnswer(qint64 parentId)
     const int row = m_messages.rowOfMessage(answer.id);
     if (row >= 0)
         m_messages.updateMessage(row, m_streaming, true);
-    m_requestId = m_service->generate(turns, m_settings->sampling());
+    m_requestId = m_service->generate(turns, sampling);
     m_flushTimer.start();
     emit generatingChanged();
     emit messageAppended(row);
     return true;
+}
+
+storage::GenerationInfo ChatController::answerRecord(const app::SamplingSettings &sampling) const
+{
+    storage::GenerationInfo g;
+    g.modelFile = QFileInfo(m_models->loadedPath()).fileName();
+    g.modelSha256 = m_models->loadedSha256();
+    g.quantization = m_models->loadedQuantization();
+    g.device = m_models->deviceName();
+    g.sampler = app::samplerJson(sampling);
+    if (sampling.seed >= 0)
+        g.seed = sampling.seed; // a fresh seed is known when the answer ends
+    return g;
 }
 
 void ChatController::stop()
@@ -293,12 +315,19 @@ void ChatController::onFinished(quint64 requestId, const app::GenerationStats &s
         return;
     m_flushTimer.stop();
     m_streaming.complete = !stats.stopped;
-    m_streaming.finishReason = stats.stopped       ? QStringLiteral("user")
-                               : stats.contextFull ? QStringLiteral("length")
-                                                   : QStringLiteral("stop");
-    m_streaming.tokenCount = stats.generatedTokens;
-    m_streaming.tokensPerSecond = stats.tokensPerSecond;
-    m_streaming.timeToFirstTokenMs = stats.timeToFirstTokenMs;
+    storage::GenerationInfo &g = m_streaming.generation;
+    g.finishReason = stats.stopped       ? storage::FinishReason::User
+                     : stats.contextFull ? storage::FinishReason::Length
+                                         : storage::FinishReason::Stop;
+    // The hash of a large file may finish after the first token.
+    if (g.modelSha256.isEmpty() && QFileInfo(m_models->loadedPath()).fileName() == g.modelFile)
+        g.modelSha256 = m_models->loadedSha256();
+    g.seed = qint64(stats.seed);
+    g.promptTokens = stats.promptTokens;
+    g.generatedTokens = stats.generatedTokens;
+    g.timeToFirstTokenMs = stats.timeToFirstTokenMs;
+    g.prefillTokensPerSecond = stats.prefillTokensPerSecond;
+    g.decodeTokensPerSecond = stats.tokensPerSecond;
     m_repository->updateMessage(m_streaming);
     m_contextUsed = stats.contextUsed;
     m_contextFull = stats.contextFull;
@@ -319,7 +348,8 @@ void ChatController::onFailed(quint64 requestId, const QString &message)
         return;
     m_flushTimer.stop();
     m_streaming.complete = false;
-    m_streaming.finishReason = QStringLiteral("error");
+    m_streaming.generation.finishReason = storage::FinishReason::Error;
+    m_streaming.generation.errorMessage = message;
     m_repository->updateMessage(m_streaming);
     const app::StoredMessage done = m_streaming;
     m_streaming = {};

@@ -37,6 +37,8 @@ class ChatController : public QObject
 public:
     ChatController(app::ConversationRepository *repository, app::ChatService *service, ModelController *models,
                    AppSettings *settings, QObject *parent = nullptr);
+    // Writes what an answer still streaming has so far (the next start marks it interrupted).
+    ~ChatController() override;
 
     ConversationListModel *conversations() { return &m_conversations; }
     MessageListModel *messages() { return &m_messages; }
@@ -81,6 +83,9 @@ signals:
 
 private:
     bool startAnswer(qint64 parentId); // parent: the user message to answer
+    // What an answer records before its first token: model file, sha256, quantization,
+    // device and the sampler settings it is generated with.
+    storage::GenerationInfo answerRecord(const app::SamplingSettings &sampling) const;
     void reloadConversations();
     void reloadMessages();
     void flushStreaming();

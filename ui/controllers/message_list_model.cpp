@@ -1,5 +1,6 @@
 #include "controllers/message_list_model.h"
 
+#include <QFileInfo>
 #include <QHash>
 
 namespace parlo::ui {
@@ -83,16 +84,51 @@ QString MessageListModel::footerFor(const app::StoredMessage &m)
 {
     if (m.role != u"assistant")
         return {};
+    const storage::GenerationInfo &g = m.generation;
     QStringList parts;
-    if (!m.model.isEmpty())
-        parts << m.model;
-    if (m.tokenCount > 0) {
-        parts << QStringLiteral("%1 tok/s").arg(m.tokensPerSecond, 0, 'f', 1);
-        parts << QStringLiteral("%1 ms to first token").arg(qRound(m.timeToFirstTokenMs));
-        parts << QStringLiteral("%1 tokens").arg(m.tokenCount);
+    if (!g.modelFile.isEmpty())
+        parts << QFileInfo(g.modelFile).completeBaseName();
+    if (!g.quantization.isEmpty())
+        parts << g.quantization;
+    if (!g.device.isEmpty())
+        parts << g.device;
+    if (g.generatedTokens.value_or(0) > 0) {
+        parts << QStringLiteral("%1 tok/s").arg(g.decodeTokensPerSecond.value_or(0.0), 0, 'f', 1);
+        parts << QStringLiteral("%1 ms to first token").arg(qRound(g.timeToFirstTokenMs.value_or(0.0)));
+        parts << QStringLiteral("%1 tokens").arg(*g.generatedTokens);
     }
     if (!m.complete)
         parts << QStringLiteral("stopped");
+    return parts.join(QStringLiteral(" · "));
+}
+
+QString MessageListModel::detailsFor(const app::StoredMessage &m)
+{
+    if (m.role != u"assistant")
+        return {};
+    const storage::GenerationInfo &g = m.generation;
+    QStringList parts;
+    if (g.seed)
+        parts << QStringLiteral("seed %1").arg(*g.seed);
+    // The sampler keys in the order people tune them, with the names the settings page uses.
+    static const QList<std::pair<const char *, const char *>> kSampler = {
+        {"temperature", "temperature"}, {"top_k", "top-k"},        {"top_p", "top-p"},
+        {"min_p", "min-p"},             {"repeat_penalty", "repeat penalty"},
+        {"max_tokens", "max tokens"},   {"context_length", "context"}};
+    QStringList sampler;
+    for (const auto &[key, label] : kSampler)
+        if (g.sampler.contains(QLatin1String(key)))
+            sampler << QStringLiteral("%1 %2").arg(QLatin1String(label), g.sampler.value(QLatin1String(key)).toVariant().toString());
+    if (!sampler.isEmpty())
+        parts << sampler.join(QStringLiteral(", "));
+    if (g.promptTokens)
+        parts << QStringLiteral("prompt %1 tokens at %2 tok/s")
+                     .arg(*g.promptTokens)
+                     .arg(g.prefillTokensPerSecond.value_or(0.0), 0, 'f', 1);
+    if (!g.modelSha256.isEmpty())
+        parts << QStringLiteral("sha256 %1").arg(g.modelSha256);
+    if (!g.errorMessage.isEmpty())
+        parts << QStringLiteral("error: %1").arg(g.errorMessage);
     return parts.join(QStringLiteral(" · "));
 }
 
@@ -109,15 +145,18 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case RoleRole: return m.role;
     case Qt::DisplayRole:
     case ContentRole: return m.content;
-    case ModelRole: return m.model;
-    case TokensPerSecondRole: return m.tokensPerSecond;
-    case TimeToFirstTokenRole: return m.timeToFirstTokenMs;
-    case TokenCountRole: return m.tokenCount;
+    case ModelRole: return m.generation.modelFile;
+    case QuantizationRole: return m.generation.quantization;
+    case DeviceRole: return m.generation.device;
+    case TokensPerSecondRole: return m.generation.decodeTokensPerSecond.value_or(0.0);
+    case TimeToFirstTokenRole: return m.generation.timeToFirstTokenMs.value_or(0.0);
+    case TokenCountRole: return qint64(m.generation.generatedTokens.value_or(0));
     case CompleteRole: return m.complete;
     case StreamingRole: return row.streaming;
     case SiblingIndexRole: return row.siblingIndex;
     case SiblingCountRole: return row.siblingCount;
     case FooterRole: return row.streaming ? QString() : footerFor(m);
+    case DetailsRole: return row.streaming ? QString() : detailsFor(m);
     default: return {};
     }
 }
@@ -126,10 +165,12 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
 {
     return {{IdRole, "messageId"},       {RoleRole, "role"},
             {ContentRole, "content"},    {ModelRole, "model"},
+            {QuantizationRole, "quantization"}, {DeviceRole, "device"},
             {TokensPerSecondRole, "tokensPerSecond"}, {TimeToFirstTokenRole, "timeToFirstTokenMs"},
             {TokenCountRole, "tokenCount"}, {CompleteRole, "complete"},
             {StreamingRole, "streaming"}, {SiblingIndexRole, "siblingIndex"},
-            {SiblingCountRole, "siblingCount"}, {FooterRole, "footer"}};
+            {SiblingCountRole, "siblingCount"}, {FooterRole, "footer"},
+            {DetailsRole, "details"}};
 }
 
 } // namespace parlo::ui

@@ -23,6 +23,8 @@ public:
         RoleRole,
         ContentRole,
         ModelRole,
+        QuantizationRole,
+        DeviceRole,
         TokensPerSecondRole,
         TimeToFirstTokenRole,
         TokenCountRole,
@@ -31,6 +33,7 @@ public:
         SiblingIndexRole,
         SiblingCountRole,
         FooterRole,
+        DetailsRole,
     };
 
     struct Row
@@ -52,8 +55,11 @@ public:
     Q_INVOKABLE int rowOfMessage(qint64 messageId) const;
     Q_INVOKABLE QString contentAt(int row) const;
 
-    // "stories260K · 812.4 tok/s · 12 ms to first token · 64 tokens"
+    // "stories260K · Q8_0 · Vulkan: llvmpipe · 812.4 tok/s · 12 ms to first token · 64 tokens"
     static QString footerFor(const app::StoredMessage &message);
+    // For the footer's tooltip: "seed 42 · temperature 0.7, top-k 40, … · prompt 35 tokens at
+    // 910.0 tok/s · sha256 …" and the error where one ended the answer.
+    static QString detailsFor(const app::StoredMessage &message);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;

@@ -1,5 +1,7 @@
 #include "controllers/model_controller.h"
 
+#include "chat/model_chat_format.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
@@ -9,6 +11,13 @@
 namespace parlo::ui {
 
 namespace {
+
+QString fingerprintKey(const QString &path)
+{
+    const QFileInfo info(path);
+    return QStringLiteral("%1|%2|%3").arg(info.absoluteFilePath()).arg(info.size()).arg(
+        info.lastModified().toMSecsSinceEpoch());
+}
 
 qint64 availableSystemMemory()
 {
@@ -52,13 +61,25 @@ ModelController::ModelController(AppSettings *settings, app::ChatService *servic
         m_loading = false;
         m_loadedPath = path;
         m_loadedName = QString::fromStdString(info.name);
+        m_loadedQuantization = QString::fromStdString(info.quantization);
+        if (const int row = m_models.rowOfPath(path); m_loadedQuantization.isEmpty() && row >= 0)
+            m_loadedQuantization = m_models.modelAt(row).quantization;
         m_contextLength = info.contextLength;
         m_deviceName = QString::fromStdString(info.deviceName);
         m_deviceReason = QString::fromStdString(info.deviceReason);
         m_promptNotice = QString::fromStdString(info.notice);
         m_deviceFromEngine = true;
+        fingerprintLoaded();
         emit stateChanged();
         emit deviceChanged();
+    });
+    connect(&m_fingerprint, &QFutureWatcher<Fingerprint>::finished, this, [this] {
+        const Fingerprint f = m_fingerprint.result();
+        if (f.sha256.isEmpty())
+            return;
+        m_sha256ByFile.insert(f.key, f.sha256);
+        if (f.key == fingerprintKey(m_loadedPath))
+            m_loadedSha256 = f.sha256;
     });
     connect(m_service, &app::ChatService::loadFailed, this, [this](const QString &path, const QString &message) {
         if (path != m_loadingPath)
@@ -67,10 +88,18 @@ ModelController::ModelController(AppSettings *settings, app::ChatService *servic
         m_loadError = message;
         m_loadedPath.clear(); // the worker unloaded the previous model before trying
         m_loadedName.clear();
+        m_loadedQuantization.clear();
+        m_loadedSha256.clear();
         emit stateChanged();
     });
     updateDevice();
     rescan();
+}
+
+ModelController::~ModelController()
+{
+    if (m_cancelHash)
+        m_cancelHash->store(true);
 }
 
 QString ModelController::modelsFolder() const { return app::defaultModelsFolder(); }
@@ -102,6 +131,23 @@ void ModelController::load(const QString &path)
     app::SamplingSettings settings = m_settings->sampling();
     settings.device = m_settings->device().toStdString();
     m_service->loadModel(path, settings);
+}
+
+void ModelController::fingerprintLoaded()
+{
+    // Hashing reads the whole file (gigabytes): never on the GUI thread, and once per file.
+    const QString key = fingerprintKey(m_loadedPath);
+    m_loadedSha256 = m_sha256ByFile.value(key);
+    if (m_cancelHash)
+        m_cancelHash->store(true); // the model it was for is gone
+    m_cancelHash.reset();
+    if (!m_loadedSha256.isEmpty())
+        return;
+    m_cancelHash = std::make_shared<std::atomic<bool>>(false);
+    m_fingerprint.setFuture(QtConcurrent::run([path = m_loadedPath, key, cancel = m_cancelHash] {
+        auto sha = app::fileSha256Prefix(path, 16, cancel.get());
+        return Fingerprint{key, sha ? *sha : QString()};
+    }));
 }
 
 void ModelController::cancelLoad()

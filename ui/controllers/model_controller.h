@@ -13,6 +13,9 @@
 #include <QUrl>
 #include <QtQml/qqmlregistration.h>
 
+#include <atomic>
+#include <memory>
+
 namespace parlo::ui {
 
 class ModelController : public QObject
@@ -40,6 +43,7 @@ class ModelController : public QObject
 
 public:
     ModelController(AppSettings *settings, app::ChatService *service, QString engineName, QObject *parent = nullptr);
+    ~ModelController() override; // stops a hash still running, so quitting does not wait for it
 
     ModelListModel *models() { return &m_models; }
     DeviceListModel *devices() { return &m_devices; }
@@ -57,6 +61,11 @@ public:
     QString modelsFolder() const;
     QString engineName() const { return m_engineName; }
     QString promptNotice() const { return m_promptNotice; }
+    // What answers record about the loaded model: "Q4_K_M" (from the engine, else the library
+    // scan), and the first 16 hex digits of the file's sha256, hashed on a worker thread after
+    // the load and kept per file; empty until the hash is done.
+    QString loadedQuantization() const { return m_loadedQuantization; }
+    QString loadedSha256() const { return m_loadedSha256; }
 
     Q_INVOKABLE void rescan();
     Q_INVOKABLE void load(const QString &path);
@@ -72,7 +81,13 @@ signals:
     void deviceChanged();
 
 private:
+    struct Fingerprint
+    {
+        QString key; // path, size and modification time: a replaced file is hashed again
+        QString sha256;
+    };
     void updateDevice();
+    void fingerprintLoaded();
 
     AppSettings *m_settings;
     app::ChatService *m_service;
@@ -83,12 +98,17 @@ private:
     DeviceInventory m_inventory;
     QFutureWatcher<QList<app::ModelFileInfo>> m_scan;
     QFutureWatcher<DeviceInventory> m_deviceScan;
+    QFutureWatcher<Fingerprint> m_fingerprint;
+    QHash<QString, QString> m_sha256ByFile; // Fingerprint::key → sha256 prefix
+    std::shared_ptr<std::atomic<bool>> m_cancelHash; // of the hash running, if any
     bool m_scanning = false;
     bool m_rescanQueued = false;
     bool m_loading = false;
     double m_loadProgress = 0.0;
     QString m_loadedPath;
     QString m_loadedName;
+    QString m_loadedQuantization;
+    QString m_loadedSha256;
     QString m_loadingPath;
     QString m_loadingName;
     QString m_loadError;

@@ -4,7 +4,8 @@ import QtQuick.Layouts
 import Parlo
 
 // One message: Markdown split into blocks (prose via Qt's Markdown, code via CodeBlock),
-// sibling pager, actions, and the statistics footer under answers.
+// sibling pager, actions, and the statistics footer under answers (model, quantization,
+// device, speeds; seed and sampler settings in its tooltip).
 Item {
     id: root
     required property int index
@@ -15,6 +16,7 @@ Item {
     required property int siblingIndex
     required property int siblingCount
     required property string footer
+    required property string details
     required property ChatController chat
     signal editRequested(int row, string text)
 
@@ -159,6 +161,11 @@ Item {
                 font.pixelSize: 12
                 elide: Text.ElideRight
                 Accessible.name: qsTr("Answer statistics: %1").arg(text)
+                Accessible.description: root.details
+                HoverHandler { id: footerHover }
+                ToolTip.visible: footerHover.hovered && root.details.length > 0
+                ToolTip.delay: 500
+                ToolTip.text: root.details
             }
         }
     }

@@ -97,7 +97,9 @@ private slots:
         const auto stored = m_app->repository()->messages(chat->currentConversationId());
         QCOMPARE(stored.size(), 2);
         QVERIFY(stored[1].content.endsWith(QStringLiteral("That is all for now.")));
-        QCOMPARE(stored[1].model, QStringLiteral("stories260K-F32"));
+        QCOMPARE(stored[1].generation.modelFile, QStringLiteral("stories260K-F32.gguf"));
+        // The footer under the answer names the quantization and the device too.
+        QTRY_VERIFY(windowShows(QStringLiteral("stories260K-F32 · F32 · CPU · ")));
         // The composer was cleared after sending.
         QCOMPARE(item("composerInput")->property("text").toString(), QString());
     }

@@ -3,6 +3,7 @@
 // watch the answer stream in and land in the database (read back with a second store), stop
 // mid-answer, regenerate, switch conversations, and find a message with search.
 #include "app_context.h"
+#include "chat/sqlite_conversation_repository.h"
 #include "qml_window_probe.h"
 #include "storage/history_store.h"
 #include "test_data.h"
@@ -34,6 +35,12 @@ class TestGuiRealEngine : public parlo::test::QmlWindowTest
     // The database as another process would see it.
     storage::Conversation readBack(qint64 id)
     {
+        // The window's writes run on the store's thread and are not waited for; a second
+        // connection (another process, here) sees them once they have run.
+        auto *repository = dynamic_cast<parlo::app::SqliteConversationRepository *>(m_app->repository());
+        if (!repository)
+            return {};
+        repository->waitForWrites();
         storage::HistoryStore store;
         auto opened = store.open(m_dbPath);
         if (!opened)
@@ -122,6 +129,16 @@ private slots:
         QVERIFY(path[1]->generation->generatedTokens.value_or(0) > 0);
         QVERIFY(path[1]->generation->finishReason == storage::FinishReason::Stop
                 || path[1]->generation->finishReason == storage::FinishReason::Length);
+        // The record `parlo-cli chat` writes: quantization from the GGUF, the engine's device,
+        // the seed drawn and the sampler used.
+        const storage::GenerationInfo &g = *path[1]->generation;
+        QCOMPARE(g.modelFile, QStringLiteral("stories260K-F32.gguf"));
+        QCOMPARE(g.quantization, QStringLiteral("F32"));
+        QVERIFY2(g.device.startsWith(QStringLiteral("CPU")), qPrintable(g.device));
+        QVERIFY(g.seed.has_value());
+        QVERIFY(g.sampler.contains(QStringLiteral("temperature")));
+        QVERIFY(g.promptTokens.value_or(0) > 0);
+        QVERIFY(g.prefillTokensPerSecond.value_or(0) > 0);
     }
 
     void stopThenRegenerate()

@@ -76,9 +76,9 @@ private slots:
         const auto stored = m_app->repository()->messages(chat->currentConversationId());
         QCOMPARE(stored.size(), 2);
         QCOMPARE(stored[1].content, expected);
-        QCOMPARE(stored[1].model, QStringLiteral("stories260K-F32"));
+        QCOMPARE(stored[1].generation.modelFile, QStringLiteral("stories260K-F32.gguf"));
         QVERIFY(stored[1].complete);
-        QVERIFY(stored[1].tokenCount > 20);
+        QVERIFY(stored[1].generation.generatedTokens.value_or(0) > 20);
         QCOMPARE(chat->conversations()->rowCount(), 1);
         QCOMPARE(chat->currentTitle(), QStringLiteral("Tell me about zebras"));
         QVERIFY(chat->contextUsed() > 0);

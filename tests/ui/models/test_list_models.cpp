@@ -7,6 +7,7 @@
 #include "controllers/search_results_model.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonObject>
 #include <QtTest>
 
 using namespace parlo;
@@ -99,12 +100,22 @@ private slots:
     void footerShowsModelAndStatistics()
     {
         app::StoredMessage m = message(1, 0, "assistant", "x");
-        m.model = QStringLiteral("stories260K");
-        m.tokenCount = 64;
-        m.tokensPerSecond = 812.44;
-        m.timeToFirstTokenMs = 12.3;
+        m.generation.modelFile = QStringLiteral("stories260K.gguf");
+        m.generation.quantization = QStringLiteral("F32");
+        m.generation.device = QStringLiteral("CPU");
+        m.generation.generatedTokens = 64;
+        m.generation.decodeTokensPerSecond = 812.44;
+        m.generation.timeToFirstTokenMs = 12.3;
         QCOMPARE(MessageListModel::footerFor(m),
-                 QStringLiteral("stories260K · 812.4 tok/s · 12 ms to first token · 64 tokens"));
+                 QStringLiteral("stories260K · F32 · CPU · 812.4 tok/s · 12 ms to first token · 64 tokens"));
+        m.generation.seed = 42;
+        m.generation.sampler = QJsonObject{{"temperature", 0.7}, {"top_k", 40}, {"context_length", 2048}};
+        m.generation.promptTokens = 12;
+        m.generation.prefillTokensPerSecond = 300;
+        m.generation.modelSha256 = QStringLiteral("0123456789abcdef");
+        QCOMPARE(MessageListModel::detailsFor(m),
+                 QStringLiteral("seed 42 · temperature 0.7, top-k 40, context 2048 · prompt 12 tokens at 300.0 tok/s"
+                                " · sha256 0123456789abcdef"));
         m.complete = false;
         QVERIFY(MessageListModel::footerFor(m).endsWith(QStringLiteral("stopped")));
         QVERIFY(MessageListModel::footerFor(message(2, 0, "user", "q")).isEmpty());
