@@ -20,6 +20,7 @@ ChatService::ChatService(std::unique_ptr<InferenceEngine> engine, QObject *paren
     connect(m_worker, &ChatWorker::pieceReady, this, &ChatService::pieceReady);
     connect(m_worker, &ChatWorker::generationFinished, this, &ChatService::generationFinished);
     connect(m_worker, &ChatWorker::generationFailed, this, &ChatService::generationFailed);
+    connect(m_worker, &ChatWorker::tokensCounted, this, &ChatService::tokensCounted);
     m_thread.start();
 }
 
@@ -55,5 +56,13 @@ quint64 ChatService::generate(const QList<ChatTurn> &conversation, const Samplin
 }
 
 void ChatService::stop() { m_worker->requestStop(m_nextRequest - 1); }
+
+quint64 ChatService::countTokens(const QList<ChatTurn> &conversation)
+{
+    const quint64 id = m_nextCount++;
+    QMetaObject::invokeMethod(m_worker, "countTokens", Qt::QueuedConnection, Q_ARG(quint64, id),
+                              Q_ARG(QList<parlo::app::ChatTurn>, conversation));
+    return id;
+}
 
 } // namespace parlo::app

@@ -23,6 +23,9 @@ public:
     // Returns the id the pieces and the final signal carry.
     quint64 generate(const QList<ChatTurn> &conversation, const SamplingSettings &settings);
     void stop();
+    // Counts the tokens `conversation` takes in the loaded model's context, off the GUI
+    // thread; the answer is tokensCounted with the returned id.
+    quint64 countTokens(const QList<ChatTurn> &conversation);
 
 signals:
     void loadProgress(float fraction);
@@ -31,8 +34,10 @@ signals:
     void pieceReady(quint64 requestId, const QString &piece);
     void generationFinished(quint64 requestId, const parlo::app::GenerationStats &stats);
     void generationFailed(quint64 requestId, const QString &message);
+    void tokensCounted(quint64 countId, int tokens);
 
 private:
+    quint64 m_nextCount = 1;
     QThread m_thread;
     ChatWorker *m_worker = nullptr; // lives on m_thread, deleted when it finishes
     quint64 m_nextRequest = 1;

@@ -65,4 +65,12 @@ void ChatWorker::generate(quint64 requestId, const QList<ChatTurn> &conversation
         emit generationFailed(requestId, QString::fromStdString(result.error().message));
 }
 
+void ChatWorker::countTokens(quint64 countId, const QList<ChatTurn> &conversation)
+{
+    const auto counted = m_engine && m_engine->isLoaded()
+                             ? m_engine->countTokens(std::vector<ChatTurn>(conversation.begin(), conversation.end()))
+                             : Result<int>(makeError("no model is loaded"));
+    emit tokensCounted(countId, counted ? *counted : -1);
+}
+
 } // namespace parlo::app

@@ -34,6 +34,8 @@ public slots:
     void unloadModel();
     void generate(quint64 requestId, const QList<parlo::app::ChatTurn> &conversation,
                   const parlo::app::SamplingSettings &settings);
+    // Answers with tokensCounted; -1 when no model is loaded or the template fails.
+    void countTokens(quint64 countId, const QList<parlo::app::ChatTurn> &conversation);
 
 signals:
     void loadProgress(float fraction);
@@ -42,6 +44,7 @@ signals:
     void pieceReady(quint64 requestId, const QString &piece);
     void generationFinished(quint64 requestId, const parlo::app::GenerationStats &stats);
     void generationFailed(quint64 requestId, const QString &message);
+    void tokensCounted(quint64 countId, int tokens);
 
 private:
     std::unique_ptr<InferenceEngine> m_engine;

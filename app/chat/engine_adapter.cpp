@@ -56,6 +56,27 @@ bool EngineAdapter::isLoaded() const
     return m_engine != nullptr;
 }
 
+Result<std::vector<int32_t>> EngineAdapter::promptIds(const std::vector<ChatTurn> &conversation) const
+{
+    auto prompt = m_format->render(conversation);
+    if (!prompt)
+        return prompt.error();
+    // Templates that write the BOS token themselves must not get a second one.
+    const std::string &bos = m_format->bosToken();
+    const bool addBos = bos.empty() || prompt->text.compare(0, bos.size(), bos) != 0;
+    return m_engine->tokenize(prompt->text, addBos);
+}
+
+Result<int> EngineAdapter::countTokens(const std::vector<ChatTurn> &conversation)
+{
+    if (!m_engine || !m_format)
+        return makeError("no model is loaded");
+    auto ids = promptIds(conversation);
+    if (!ids)
+        return ids.error();
+    return int(ids->size());
+}
+
 Result<GenerationStats> EngineAdapter::generate(const std::vector<ChatTurn> &conversation,
                                                 const SamplingSettings &settings, const PieceSink &sink)
 {
@@ -63,12 +84,7 @@ Result<GenerationStats> EngineAdapter::generate(const std::vector<ChatTurn> &con
         return makeError("no model is loaded");
     if (conversation.empty() || conversation.back().role != ChatTurn::Role::User)
         return makeError("the conversation must end with a user message");
-    auto prompt = m_format->render(conversation);
-    if (!prompt)
-        return prompt.error();
-    const std::string &bos = m_format->bosToken();
-    const bool addBos = bos.empty() || prompt->text.compare(0, bos.size(), bos) != 0;
-    auto ids = m_engine->tokenize(prompt->text, addBos);
+    auto ids = promptIds(conversation);
     if (!ids)
         return ids.error();
 

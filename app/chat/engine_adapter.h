@@ -26,11 +26,14 @@ public:
     bool isLoaded() const override;
     Result<GenerationStats> generate(const std::vector<ChatTurn> &conversation, const SamplingSettings &settings,
                                      const PieceSink &sink) override;
+    Result<int> countTokens(const std::vector<ChatTurn> &conversation) override;
 
     // The loaded engine, for metadata (null when none is loaded).
     const Engine *engine() const { return m_engine.get(); }
 
 private:
+    // The conversation through the chat template and the tokenizer.
+    Result<std::vector<int32_t>> promptIds(const std::vector<ChatTurn> &conversation) const;
     std::string m_device;
     unsigned m_threads;
     std::unique_ptr<Engine> m_engine;

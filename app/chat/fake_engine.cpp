@@ -78,6 +78,14 @@ std::string FakeEngine::cannedAnswer(std::string_view prompt)
     return answer;
 }
 
+Result<int> FakeEngine::countTokens(const std::vector<ChatTurn> &conversation)
+{
+    int tokens = 0;
+    for (const ChatTurn &turn : conversation)
+        tokens += approximateTokens(turn.content) + 4;
+    return tokens;
+}
+
 Result<GenerationStats> FakeEngine::generate(const std::vector<ChatTurn> &conversation,
                                              const SamplingSettings &settings, const PieceSink &sink)
 {
@@ -88,8 +96,7 @@ Result<GenerationStats> FakeEngine::generate(const std::vector<ChatTurn> &conver
 
     GenerationStats stats;
     stats.seed = seedFor(settings); // canned text ignores it, but the answer records it
-    for (const ChatTurn &turn : conversation)
-        stats.promptTokens += approximateTokens(turn.content) + 4;
+    stats.promptTokens = *countTokens(conversation);
     const auto started = std::chrono::steady_clock::now();
     const std::string answer = cannedAnswer(conversation.back().content);
     const int contextLength = m_contextLength > 0 ? m_contextLength : settings.contextLength;

@@ -21,6 +21,8 @@ public:
     bool isLoaded() const override;
     Result<GenerationStats> generate(const std::vector<ChatTurn> &conversation, const SamplingSettings &settings,
                                      const PieceSink &sink) override;
+    // A rough count (about four characters a token, four per turn for the layout).
+    Result<int> countTokens(const std::vector<ChatTurn> &conversation) override;
 
     // The full text an answer to `prompt` streams.
     static std::string cannedAnswer(std::string_view prompt);

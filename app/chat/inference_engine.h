@@ -80,6 +80,10 @@ public:
     // Answers the last user turn of `conversation`.
     virtual Result<GenerationStats> generate(const std::vector<ChatTurn> &conversation,
                                              const SamplingSettings &settings, const PieceSink &sink) = 0;
+
+    // Tokens `conversation` fills in the context, laid out by the model's chat template with
+    // the prompt for the next answer: what the context meter shows for an opened conversation.
+    virtual Result<int> countTokens(const std::vector<ChatTurn> &conversation) = 0;
 };
 
 } // namespace parlo::app

@@ -36,6 +36,9 @@ ChatController::ChatController(app::ConversationRepository *repository, app::Cha
     connect(m_service, &app::ChatService::pieceReady, this, &ChatController::onPiece);
     connect(m_service, &app::ChatService::generationFinished, this, &ChatController::onFinished);
     connect(m_service, &app::ChatService::generationFailed, this, &ChatController::onFailed);
+    connect(m_service, &app::ChatService::tokensCounted, this, &ChatController::onTokensCounted);
+    // A newly loaded model counts the open conversation with its own tokenizer and template.
+    connect(m_models, &ModelController::stateChanged, this, &ChatController::refreshContextUsage);
     reloadConversations();
 }
 
@@ -80,6 +83,7 @@ void ChatController::newChat()
     m_currentId = 0;
     m_messages.setRows({});
     m_contextUsed = 0;
+    m_countId = 0;
     m_contextFull = false;
     emit contextChanged();
     emit currentConversationChanged();
@@ -92,6 +96,7 @@ void ChatController::openConversation(qint64 id)
     m_currentId = id;
     reloadMessages();
     reloadConversations();
+    refreshContextUsage();
     emit currentConversationChanged();
 }
 
@@ -136,11 +141,8 @@ bool ChatController::startAnswer(qint64 parentId)
     m_repository->setCurrentLeaf(m_currentId, answer.id);
     m_streaming = *m_repository->message(answer.id);
 
-    QList<app::ChatTurn> turns;
-    if (const QString prompt = systemPrompt(); !prompt.trimmed().isEmpty())
-        turns.append({app::ChatTurn::Role::System, prompt.toStdString()});
-    for (const MessageListModel::Row &row : branchRows(m_repository->messages(m_currentId), parentId))
-        turns.append({turnRole(row.message.role), row.message.content.toStdString()});
+    const QList<app::ChatTurn> turns = turnsThrough(parentId);
+    m_countId = 0; // the answer's own figures replace any count on the way
 
     reloadMessages();
     reloadConversations();
@@ -214,6 +216,7 @@ void ChatController::showSibling(int row, int delta)
         return;
     m_repository->setCurrentLeaf(m_currentId, newestLeafBelow(all, siblings[at]));
     reloadMessages();
+    refreshContextUsage();
 }
 
 void ChatController::renameConversation(qint64 id, const QString &title)
@@ -258,6 +261,37 @@ void ChatController::copyText(const QString &text)
 {
     if (auto *clipboard = QGuiApplication::clipboard())
         clipboard->setText(text);
+}
+
+QList<app::ChatTurn> ChatController::turnsThrough(qint64 lastId) const
+{
+    QList<app::ChatTurn> turns;
+    if (const QString prompt = systemPrompt(); !prompt.trimmed().isEmpty())
+        turns.append({app::ChatTurn::Role::System, prompt.toStdString()});
+    const QList<app::StoredMessage> all = m_repository->messages(m_currentId);
+    qint64 leaf = lastId;
+    if (leaf == 0 && m_messages.count() > 0)
+        leaf = m_messages.rowAt(m_messages.count() - 1).message.id;
+    for (const MessageListModel::Row &row : branchRows(all, leaf))
+        turns.append({turnRole(row.message.role), row.message.content.toStdString()});
+    return turns;
+}
+
+void ChatController::refreshContextUsage()
+{
+    if (generating() || !m_models->modelLoaded() || m_currentId == 0)
+        return;
+    m_countId = m_service->countTokens(turnsThrough(0));
+}
+
+void ChatController::onTokensCounted(quint64 countId, int tokens)
+{
+    if (countId != m_countId || generating() || tokens < 0)
+        return;
+    m_countId = 0;
+    m_contextUsed = tokens;
+    m_contextFull = false;
+    emit contextChanged();
 }
 
 void ChatController::reloadConversations()

@@ -93,6 +93,11 @@ private:
     void onPiece(quint64 requestId, const QString &piece);
     void onFinished(quint64 requestId, const app::GenerationStats &stats);
     void onFailed(quint64 requestId, const QString &message);
+    // The system prompt and the shown branch up to `lastId` (0: the whole branch), as turns.
+    QList<app::ChatTurn> turnsThrough(qint64 lastId) const;
+    // Asks the worker how much of the context the shown branch fills, for the meter.
+    void refreshContextUsage();
+    void onTokensCounted(quint64 countId, int tokens);
 
     app::ConversationRepository *m_repository;
     app::ChatService *m_service;
@@ -108,6 +113,7 @@ private:
     app::StoredMessage m_streaming; // the answer being written
     QTimer m_flushTimer;            // throttles writes of the streaming answer to the store
     int m_contextUsed = 0;
+    quint64 m_countId = 0;          // the count whose answer the meter waits for
     bool m_contextFull = false;
 };
 

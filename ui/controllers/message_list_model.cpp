@@ -80,6 +80,15 @@ QString MessageListModel::contentAt(int row) const
     return row >= 0 && row < count() ? m_rows[row].message.content : QString();
 }
 
+QString MessageListModel::spokenLabelFor(const app::StoredMessage &m)
+{
+    if (m.role != u"assistant")
+        return tr("Your message");
+    if (m.generation.modelFile.isEmpty())
+        return tr("Answer");
+    return tr("Answer from %1").arg(QFileInfo(m.generation.modelFile).completeBaseName());
+}
+
 QString MessageListModel::footerFor(const app::StoredMessage &m)
 {
     if (m.role != u"assistant")
@@ -157,6 +166,7 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case SiblingCountRole: return row.siblingCount;
     case FooterRole: return row.streaming ? QString() : footerFor(m);
     case DetailsRole: return row.streaming ? QString() : detailsFor(m);
+    case SpokenLabelRole: return spokenLabelFor(m);
     default: return {};
     }
 }
@@ -169,7 +179,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
             {TokensPerSecondRole, "tokensPerSecond"}, {TimeToFirstTokenRole, "timeToFirstTokenMs"},
             {TokenCountRole, "tokenCount"}, {CompleteRole, "complete"},
             {StreamingRole, "streaming"}, {SiblingIndexRole, "siblingIndex"},
-            {SiblingCountRole, "siblingCount"}, {FooterRole, "footer"},
+            {SiblingCountRole, "siblingCount"}, {FooterRole, "footer"}, {SpokenLabelRole, "spokenLabel"},
             {DetailsRole, "details"}};
 }
 

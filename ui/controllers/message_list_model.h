@@ -34,6 +34,7 @@ public:
         SiblingCountRole,
         FooterRole,
         DetailsRole,
+        SpokenLabelRole,
     };
 
     struct Row
@@ -55,6 +56,8 @@ public:
     Q_INVOKABLE int rowOfMessage(qint64 messageId) const;
     Q_INVOKABLE QString contentAt(int row) const;
 
+    // What a screen reader announces for the message: "Your message", "Answer from stories260K".
+    static QString spokenLabelFor(const app::StoredMessage &message);
     // "stories260K · Q8_0 · Vulkan: llvmpipe · 812.4 tok/s · 12 ms to first token · 64 tokens"
     static QString footerFor(const app::StoredMessage &message);
     // For the footer's tooltip: "seed 42 · temperature 0.7, top-k 40, … · prompt 35 tokens at

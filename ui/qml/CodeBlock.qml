@@ -43,6 +43,7 @@ Rectangle {
                 font.pixelSize: 12
                 property bool copied: false
                 Accessible.name: qsTr("Copy code")
+                Accessible.onPressAction: clicked()
                 onClicked: { root.copyRequested(); copied = true; resetTimer.restart() }
                 Timer { id: resetTimer; interval: 1500; onTriggered: copyButton.copied = false }
             }

@@ -48,6 +48,7 @@ Rectangle {
                 text: qsTr("Cancel edit")
                 font.pixelSize: 12
                 Accessible.name: text
+                Accessible.onPressAction: clicked()
                 onClicked: { root.editRow = -1; input.text = "" }
             }
         }
@@ -96,6 +97,7 @@ Rectangle {
                     enabled: root.chat.generating || (root.ready && input.text.trim().length > 0)
                     Accessible.name: root.chat.generating ? qsTr("Stop generating (Esc)") : qsTr("Send message")
                     highlighted: true
+                    Accessible.onPressAction: clicked()
                     onClicked: root.chat.generating ? root.chat.stop() : root.submit()
                 }
             }

@@ -17,11 +17,15 @@ Item {
     required property int siblingCount
     required property string footer
     required property string details
+    required property string spokenLabel
     required property ChatController chat
     signal editRequested(int row, string text)
 
     readonly property bool isUser: role === "user"
     implicitHeight: column.implicitHeight + 16
+    // A screen reader hears whose message this is before its text.
+    Accessible.role: Accessible.ListItem
+    Accessible.name: root.spokenLabel
 
     MarkdownBlockModel { id: blocks; markdown: root.content }
 
@@ -73,7 +77,11 @@ Item {
                                 selectedTextColor: Theme.text
                                 font.pixelSize: blockLoader.kind === "heading" ? 17 : 15
                                 Accessible.role: Accessible.StaticText
-                                Accessible.name: blockLoader.text
+                                // The rendered words, not the Markdown source (no "##", "**",
+                                // backticks or table pipes read aloud); table cells and
+                                // paragraphs come back as Qt's separator characters.
+                                Accessible.name: getText(0, length).replace(/[\ufdd0\ufdd1]/g, " ")
+                                                                   .replace(/\u2029/g, "\n").trim()
                                 onLinkActivated: (link) => Qt.openUrlExternally(link)
                                 HoverHandler { cursorShape: parent.hoveredLink ? Qt.PointingHandCursor : Qt.IBeamCursor }
                             }
@@ -113,6 +121,7 @@ Item {
                     text: "‹"
                     enabled: root.siblingIndex > 0
                     Accessible.name: qsTr("Previous version")
+                    Accessible.onPressAction: clicked()
                     onClicked: root.chat.showSibling(root.index, -1)
                 }
                 Label {
@@ -126,6 +135,7 @@ Item {
                     text: "›"
                     enabled: root.siblingIndex < root.siblingCount - 1
                     Accessible.name: qsTr("Next version")
+                    Accessible.onPressAction: clicked()
                     onClicked: root.chat.showSibling(root.index, 1)
                 }
             }
@@ -133,6 +143,7 @@ Item {
                 text: qsTr("Copy")
                 font.pixelSize: 12
                 Accessible.name: root.isUser ? qsTr("Copy message") : qsTr("Copy answer")
+                Accessible.onPressAction: clicked()
                 onClicked: root.chat.copyText(root.content)
             }
             ToolButton {
@@ -141,6 +152,7 @@ Item {
                 font.pixelSize: 12
                 Accessible.name: qsTr("Edit and resend")
                 enabled: !root.chat.generating
+                Accessible.onPressAction: clicked()
                 onClicked: root.editRequested(root.index, root.content)
             }
             ToolButton {
@@ -151,6 +163,7 @@ Item {
                 font.pixelSize: 12
                 Accessible.name: qsTr("Regenerate answer")
                 enabled: !root.chat.generating
+                Accessible.onPressAction: clicked()
                 onClicked: root.chat.regenerate(root.index)
             }
             Label {

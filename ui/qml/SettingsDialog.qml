@@ -134,6 +134,7 @@ Dialog {
                     Button {
                         text: qsTr("Reset to defaults")
                         Accessible.name: text
+                        Accessible.onPressAction: clicked()
                         onClicked: root.settings.resetSampling()
                     }
                 }
@@ -161,6 +162,8 @@ Dialog {
                         checked: root.settings.device === key
                         text: name + (detail.length ? " — " + detail : "")
                         Accessible.name: text
+                        Accessible.onPressAction: clicked()
+                        Accessible.onToggleAction: clicked()
                         onClicked: root.settings.device = key
                     }
                 }
@@ -187,6 +190,7 @@ Dialog {
                         Button {
                             text: qsTr("Remove")
                             Accessible.name: qsTr("Remove folder %1").arg(modelData)
+                            Accessible.onPressAction: clicked()
                             onClicked: root.settings.removeModelFolder(modelData)
                         }
                     }
@@ -194,6 +198,7 @@ Dialog {
                 Button {
                     text: qsTr("Add folder…")
                     Accessible.name: qsTr("Add a models folder")
+                    Accessible.onPressAction: clicked()
                     onClicked: folderDialog.open()
                 }
             }
@@ -208,6 +213,8 @@ Dialog {
                         text: modelData.label
                         checked: root.settings.theme === modelData.key
                         Accessible.name: qsTr("Theme: %1").arg(text)
+                        Accessible.onPressAction: clicked()
+                        Accessible.onToggleAction: clicked()
                         onClicked: root.settings.theme = modelData.key
                     }
                 }

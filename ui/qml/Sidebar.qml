@@ -33,6 +33,7 @@ Rectangle {
             icon.name: "list-add"
             Accessible.name: qsTr("New chat")
             Accessible.description: qsTr("Start a new conversation (Ctrl+N)")
+            Accessible.onPressAction: clicked()
             onClicked: { root.chat.newChat(); root.conversationChosen() }
         }
 
@@ -83,6 +84,7 @@ Rectangle {
                         font.pixelSize: 12
                     }
                 }
+                Accessible.onPressAction: clicked()
                 onClicked: root.openHit(index)
             }
         }
@@ -137,6 +139,7 @@ Rectangle {
                     color: Theme.text
                     verticalAlignment: Text.AlignVCenter
                 }
+                Accessible.onPressAction: clicked()
                 onClicked: { root.chat.openConversation(conversationId); root.conversationChosen() }
                 TapHandler {
                     acceptedButtons: Qt.RightButton
@@ -154,6 +157,7 @@ Rectangle {
             icon.name: "configure"
             Accessible.name: qsTr("Settings")
             Accessible.description: qsTr("Open the settings (Ctrl+,)")
+            Accessible.onPressAction: clicked()
             onClicked: root.settingsRequested()
         }
     }
@@ -172,16 +176,19 @@ Rectangle {
         MenuItem {
             text: qsTr("Rename…")
             Accessible.name: text
+            Accessible.onPressAction: triggered()
             onTriggered: { renameDialog.conversationId = contextMenu.conversationId; renameField.text = contextMenu.conversationTitle; renameDialog.open() }
         }
         MenuItem {
             text: contextMenu.pinned ? qsTr("Unpin") : qsTr("Pin")
             Accessible.name: text
+            Accessible.onPressAction: triggered()
             onTriggered: root.chat.setPinned(contextMenu.conversationId, !contextMenu.pinned)
         }
         MenuItem {
             text: qsTr("Delete…")
             Accessible.name: text
+            Accessible.onPressAction: triggered()
             onTriggered: { deleteDialog.conversationId = contextMenu.conversationId; deleteDialog.conversationTitle = contextMenu.conversationTitle; deleteDialog.open() }
         }
     }

@@ -84,6 +84,31 @@ private slots:
         QVERIFY(chat->contextUsed() > 0);
     }
 
+    void openingAConversationCountsItsContext()
+    {
+        // The meter shows how full the context is as soon as a conversation is opened, not
+        // only after the next answer: the worker counts the branch with the model's layout.
+        ChatController *chat = m_app->chat();
+        const qint64 id = chat->currentConversationId();
+        const int afterAnswer = chat->contextUsed();
+        chat->newChat();
+        QCOMPARE(chat->contextUsed(), 0);
+        QSignalSpy counted(chat, &ChatController::contextChanged);
+        chat->openConversation(id);
+        QTRY_VERIFY_WITH_TIMEOUT(chat->contextUsed() > 0, 5000);
+        // The branch plus the prompt for the next answer, counted as the mock engine counts:
+        // what the last answer left in the context, give or take the next answer's prompt.
+        std::vector<app::ChatTurn> turns;
+        for (int row = 0; row < chat->messages()->rowCount(); ++row) {
+            const auto &m = chat->messages()->rowAt(row).message;
+            turns.push_back({m.role == u"user" ? app::ChatTurn::Role::User : app::ChatTurn::Role::Assistant,
+                             m.content.toStdString()});
+        }
+        app::FakeEngine reference;
+        QCOMPARE(chat->contextUsed(), *reference.countTokens(turns));
+        QVERIFY(std::abs(chat->contextUsed() - afterAnswer) < 16);
+    }
+
     void stopThenRegenerate()
     {
         ChatController *chat = m_app->chat();

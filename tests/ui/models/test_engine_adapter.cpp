@@ -79,6 +79,18 @@ private slots:
         QVERIFY(c.ok());
         QVERIFY(c->stopped);
         QVERIFY2(c->generatedTokens <= 4, qPrintable(QString::number(c->generatedTokens)));
+
+        // Counting lays the conversation out exactly as generating does: the prompt it counts
+        // is the prompt the answer was given.
+        auto counted = adapter.countTokens(conversation);
+        QVERIFY(counted.ok());
+        QCOMPARE(*counted, a->promptTokens);
+        std::vector<ChatTurn> longer = conversation;
+        longer.push_back({ChatTurn::Role::Assistant, first});
+        longer.push_back({ChatTurn::Role::User, "And then?"});
+        auto more = adapter.countTokens(longer);
+        QVERIFY(more.ok());
+        QVERIFY2(*more > *counted + int(first.size() / 8), qPrintable(QString::number(*more)));
     }
 
     void errorsAreValues()
@@ -88,6 +100,7 @@ private slots:
             return true;
         });
         QVERIFY(!notLoaded.ok());
+        QVERIFY(!adapter.countTokens({{ChatTurn::Role::User, "hi"}}).ok());
         auto missing = adapter.load("/nonexistent/model.gguf", SamplingSettings{}, {});
         QVERIFY(!missing.ok());
         QVERIFY(!missing.error().message.empty());
