@@ -17,7 +17,9 @@ Item {
         const path = root.models.models.pathAt(row)
         if (path.length > 0) {
             root.models.load(path)
-            popup.close()
+            // A refused entry keeps the popup open, so its header can say why.
+            if (root.models.loadError.length === 0)
+                popup.close()
         }
     }
 
@@ -113,37 +115,64 @@ Item {
                     required property int index
                     required property string path
                     required property string name
+                    required property string family
                     required property string summary
+                    required property var features
                     required property string source
                     required property bool fits
                     required property string fitsText
-                    required property string error
+                    required property string unavailable
+                    objectName: "modelEntry_" + index
                     width: ListView.view.width
-                    enabled: error.length === 0
+                    // Unreadable files and unsupported architectures stay listed, greyed, with the reason.
+                    enabled: unavailable.length === 0
                     highlighted: path === root.models.loadedPath
-                    Accessible.name: name + ", " + summary + (fitsText.length ? ", " + fitsText : "")
+                    Accessible.name: name + ", " + summary + (unavailable.length ? ", " + unavailable
+                                                              : fitsText.length ? ", " + fitsText : "")
+                    Accessible.description: features.join(", ")
                     background: Rectangle {
                         radius: 6
                         color: entry.highlighted ? Theme.selection : entry.hovered ? Theme.surface : "transparent"
                     }
                     contentItem: ColumnLayout {
                         spacing: 2
+                        opacity: entry.enabled ? 1.0 : 0.75
                         RowLayout {
                             Label { text: entry.name; font.bold: true; color: Theme.text; elide: Text.ElideRight; Layout.fillWidth: true }
                             Label { text: entry.source; color: Theme.subtext; font.pixelSize: 11 }
                         }
                         Label {
-                            text: entry.error.length ? entry.error : entry.summary
-                            color: entry.error.length ? Theme.danger : Theme.subtext
+                            objectName: "modelSummary"
+                            text: entry.summary
+                            color: Theme.subtext
                             font.pixelSize: 12
                             elide: Text.ElideRight
                             Layout.fillWidth: true
                         }
                         Label {
-                            visible: entry.fitsText.length > 0
+                            visible: entry.features.length > 0 && entry.enabled
+                            text: entry.features.join(" · ")
+                            color: Theme.subtext
+                            font.pixelSize: 11
+                            elide: Text.ElideRight
+                            Layout.fillWidth: true
+                        }
+                        Label {
+                            objectName: "modelUnavailable"
+                            visible: entry.unavailable.length > 0
+                            text: entry.unavailable
+                            color: Theme.danger
+                            font.pixelSize: 12
+                            elide: Text.ElideRight
+                            Layout.fillWidth: true
+                        }
+                        Label {
+                            visible: entry.enabled && entry.fitsText.length > 0
                             text: (entry.fits ? "✓ " : "⚠ ") + entry.fitsText
                             color: entry.fits ? Theme.subtext : Theme.warning
                             font.pixelSize: 11
+                            elide: Text.ElideRight
+                            Layout.fillWidth: true
                         }
                     }
                     onClicked: root.choose(index)
