@@ -66,7 +66,7 @@ Item {
     Popup {
         id: popup
         y: root.height + 4
-        width: Math.max(root.width, 520)
+        width: Math.max(root.width, 600)
         height: Math.min(480, listView.contentHeight + header.implicitHeight + 24)
         padding: 8
         focus: true
