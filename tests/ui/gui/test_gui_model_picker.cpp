@@ -10,9 +10,7 @@
 #include "test_data.h"
 
 #include <QDesktopServices>
-#include <QQmlApplicationEngine>
 #include <QQuickItem>
-#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTemporaryDir>
 #include <QtQml/qqmlextensionplugin.h>
@@ -36,10 +34,6 @@ class TestGuiModelPicker : public parlo::test::QmlWindowTest
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<AppContext> m_app;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
     UrlReceiver m_receiver;
     QString m_llama4;
     // File name → the family the picker must show for it.
@@ -95,29 +89,16 @@ private slots:
         qunsetenv("HF_HUB_CACHE");
         QDesktopServices::setUrlHandler(QStringLiteral("file"), &m_receiver, "openUrl");
 
-        m_settings = std::make_unique<QSettings>(m_dir.filePath("parlo.ini"), QSettings::IniFormat);
-        m_settings->setValue("theme", "light");
         AppOptions options;
-        options.settings = m_settings.get();
         options.fakeEngine = true;
         options.fakePieceDelayMs = 1;
-        m_app = std::make_unique<AppContext>(options);
-
-        QQuickStyle::setStyle("Basic");
-        m_engine = std::make_unique<QQmlApplicationEngine>();
-        m_engine->setInitialProperties(m_app->initialProperties());
-        m_engine->load(QUrl(QStringLiteral("qrc:/Parlo/Main.qml")));
-        QCOMPARE(m_engine->rootObjects().size(), 1);
-        m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
-        QVERIFY(m_window);
-        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+        QVERIFY(openMainWindow(options));
     }
 
     void cleanupTestCase()
     {
         QDesktopServices::unsetUrlHandler(QStringLiteral("file"));
-        m_engine.reset();
-        m_app.reset();
+        closeMainWindow();
     }
 
     void firstRunOpensTheModelsFolder()
