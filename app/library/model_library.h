@@ -23,13 +23,26 @@ struct ModelFileInfo
     QString fileName;
     QString name;          // general.name, else the file name without .gguf
     QString architecture;  // general.architecture
+    QString family;        // for people: "Gemma 2", "Falcon", "Llama 4" …
+    bool supported = false; // the engine runs this architecture
+    QStringList features;  // notable ones: "sliding window 4096 (even layers)", "final soft-cap 30" …
     quint64 parameterCount = 0;
     QString quantization;  // "Q4_K_M", "F16" …
     qint64 fileSize = 0;
     int contextLength = 0; // <arch>.context_length
     QString source;
-    QString error;         // why the file cannot be used; empty when it can
+    // The engine's memory plan at its default context (weights + KV cache + scratch); all 0
+    // when unknown (unsupported architecture, or a file the engine would refuse).
+    qint64 memoryNeeded = 0;
+    qint64 weightBytes = 0;
+    qint64 contextBytes = 0; // KV cache and scratch for plannedContext tokens
+    int plannedContext = 0;
+    QString error;         // why the file cannot be read; empty when it can
     bool hasMetadata = false; // read through the GGUF reader (else guessed from the file name)
+
+    // Why this entry cannot be chosen ("Not supported: llama4", or the read error); empty
+    // when it can. The picker shows it and the model controller refuses with it.
+    QString unavailableReason() const;
 };
 
 // Parlo's own models folder. Does not create it.

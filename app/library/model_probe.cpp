@@ -8,6 +8,8 @@
 
 #ifdef PARLO_HAVE_GGUF_READER
 #include "parlo/gguf.h"
+#include "parlo/memory_estimate.h"
+#include "parlo/model_family.h"
 #include "parlo/tensor_type.h"
 
 #include <map>
@@ -40,6 +42,15 @@ QString quantizationFromFileName(const QString &fileName)
 
 } // namespace
 
+QString ModelFileInfo::unavailableReason() const
+{
+    if (!error.isEmpty())
+        return error;
+    if (!supported)
+        return QStringLiteral("Not supported: %1").arg(architecture.isEmpty() ? QStringLiteral("no architecture") : architecture);
+    return {};
+}
+
 ModelFileInfo probeModelFile(const QString &path, const QString &source)
 {
     ModelFileInfo info;
@@ -66,6 +77,23 @@ ModelFileInfo probeModelFile(const QString &path, const QString &source)
         info.name = QString::fromUtf8(name->data(), qsizetype(name->size()));
     const std::string arch(gguf.architecture());
     info.architecture = QString::fromStdString(arch);
+    const ModelFamily family = describeModelFamily(gguf);
+    info.family = QString::fromStdString(family.family);
+    info.supported = family.supported;
+    for (const std::string &feature : family.features)
+        info.features << QString::fromStdString(feature);
+    if (info.supported) {
+        // The estimate binds the tensors as loading does, so a file the engine would refuse
+        // (a tensor missing or misshapen) is flagged here, with the engine's own reason.
+        if (auto memory = estimateModelMemory(gguf)) {
+            info.weightBytes = qint64(memory->weightBytes);
+            info.contextBytes = qint64(memory->contextBytes());
+            info.memoryNeeded = qint64(memory->totalBytes());
+            info.plannedContext = int(memory->n_ctx);
+        } else {
+            info.error = QString::fromStdString(memory.error().message);
+        }
+    }
     if (auto ctx = gguf.getUInt(arch + ".context_length"))
         info.contextLength = int(std::min<uint64_t>(*ctx, uint64_t(INT32_MAX)));
     std::map<uint32_t, uint64_t> bytesByType; // which type holds most of the weights
@@ -81,6 +109,8 @@ ModelFileInfo probeModelFile(const QString &path, const QString &source)
                                      [](const auto &a, const auto &b) { return a.second < b.second; });
         info.quantization = QString::fromStdString(tensorTypeName(most->first));
     }
+#else
+    info.supported = true; // nothing to judge by here; the engine says at load time
 #endif
     return info;
 }

@@ -71,7 +71,16 @@ Result<std::unique_ptr<Model>> Model::fromFile(std::unique_ptr<gguf::File> file)
 {
     std::unique_ptr<Model> model(new Model());
     model->m_file = std::move(file);
+    PARLO_TRY(bind(*model->m_file, model->m_hparams, model->m_weights));
     const gguf::File &f = *model->m_file;
+    Identity &idn = model->m_identity;
+    if (!f.path().empty())
+        idn.known = statIdentity(f.path(), idn.size, idn.inode, idn.mtimeNs);
+    return model;
+}
+
+Result<void> Model::bind(const gguf::File &f, HParams &hp, ModelWeights &weights)
+{
     const std::string_view archName = f.architecture();
     if (archName.empty())
         return makeError("the file has no general.architecture; it is not a model");
@@ -89,11 +98,10 @@ Result<std::unique_ptr<Model>> Model::fromFile(std::unique_ptr<gguf::File> file)
         return makeError("architecture '" + std::string(archName) + "' is not supported"
                          + (family != archName ? " (" + family + ")" : std::string()) + "; Parlo runs " + supported);
     }
-    HParams &hp = model->m_hparams;
     hp.arch = std::string(archName);
     if (auto name = f.getString("general.name"))
         hp.name = std::string(*name);
-    if (auto r = loader(f, hp, model->m_weights); !r)
+    if (auto r = loader(f, hp, weights); !r)
         return r.error().withContext(std::string(archName) + " model");
     hp.bos_id = tokenId(f, "tokenizer.ggml.bos_token_id");
     hp.eos_id = tokenId(f, "tokenizer.ggml.eos_token_id");
@@ -102,25 +110,25 @@ Result<std::unique_ptr<Model>> Model::fromFile(std::unique_ptr<gguf::File> file)
         if (*id >= int32_t(hp.n_vocab))
             *id = -1;
     }
-    Identity &idn = model->m_identity;
-    if (!f.path().empty())
-        idn.known = statIdentity(f.path(), idn.size, idn.inode, idn.mtimeNs);
-    return model;
+    return {};
 }
 
-std::vector<Weight *> Model::allWeights()
+std::vector<Weight *> Model::allWeights() { return weightsOf(m_hparams, m_weights); }
+
+std::vector<Weight *> Model::weightsOf(const HParams &hp, ModelWeights &weights)
 {
-    std::vector<Weight *> out{&m_weights.tok_embd,   &m_weights.output_norm,        &m_weights.output_norm_b,
-                              &m_weights.rope_freqs, &m_weights.rope_factors_short, &m_weights.rope_factors_long};
-    if (!m_hparams.tiedOutput)
-        out.push_back(&m_weights.output);
-    for (LayerWeights &l : m_weights.layers) {
-        for (Weight *w : {&l.attn_norm, &l.attn_norm_b, &l.attn_norm_2, &l.attn_norm_2_b, &l.wq, &l.wk, &l.wv, &l.wo, &l.bq, &l.bk, &l.bv, &l.attn_q_norm, &l.attn_k_norm,
+    ModelWeights &w = weights;
+    std::vector<Weight *> out{&w.tok_embd,   &w.output_norm,        &w.output_norm_b,
+                              &w.rope_freqs, &w.rope_factors_short, &w.rope_factors_long};
+    if (!hp.tiedOutput)
+        out.push_back(&w.output);
+    for (LayerWeights &l : w.layers) {
+        for (Weight *x : {&l.attn_norm, &l.attn_norm_b, &l.attn_norm_2, &l.attn_norm_2_b, &l.wq, &l.wk, &l.wv, &l.wo, &l.bq, &l.bk, &l.bv, &l.attn_q_norm, &l.attn_k_norm,
                           &l.attn_post_norm, &l.ffn_norm, &l.ffn_post_norm, &l.ffn_gate, &l.ffn_up, &l.ffn_down,
                           &l.ffn_gate_inp, &l.ffn_gate_exps, &l.ffn_up_exps, &l.ffn_down_exps})
-            out.push_back(w);
+            out.push_back(x);
     }
-    std::erase_if(out, [](Weight *w) { return !w->valid(); });
+    std::erase_if(out, [](Weight *x) { return !x->valid(); });
     return out;
 }
 

@@ -60,6 +60,11 @@ public:
     // Opens and maps `path` and loads it with its architecture's loader.
     static Result<std::unique_ptr<Model>> load(const std::string &path);
     static Result<std::unique_ptr<Model>> fromFile(std::unique_ptr<gguf::File> file);
+    // What fromFile does without taking the file over: hyper-parameters and weight views
+    // (pointing into `file`'s mapping), for plans made before loading (memory estimate).
+    static Result<void> bind(const gguf::File &file, HParams &hp, ModelWeights &weights);
+    // The valid weights of `weights`, as a backend prepares them (a tied output once).
+    static std::vector<Weight *> weightsOf(const HParams &hp, ModelWeights &weights);
 
     const HParams &hparams() const { return m_hparams; }
     ModelWeights &weights() { return m_weights; }

@@ -59,6 +59,7 @@ ModelController::ModelController(AppSettings *settings, app::ChatService *servic
         if (path != m_loadingPath)
             return;
         m_loading = false;
+        m_loadError.clear(); // a refusal made while this load ran is no longer news
         m_loadedPath = path;
         m_loadedName = QString::fromStdString(info.name);
         m_loadedQuantization = QString::fromStdString(info.quantization);
@@ -121,6 +122,13 @@ void ModelController::load(const QString &path)
     if (path.isEmpty() || (m_loading && path == m_loadingPath))
         return;
     const int row = m_models.rowOfPath(path);
+    // The picker disables such entries; a programmatic request gets the same reason, and the
+    // model in use stays loaded.
+    if (const QString reason = row >= 0 ? m_models.modelAt(row).unavailableReason() : QString(); !reason.isEmpty()) {
+        m_loadError = reason;
+        emit stateChanged();
+        return;
+    }
     m_loadingPath = path;
     m_loadingName = row >= 0 ? m_models.modelAt(row).name : QFileInfo(path).completeBaseName();
     m_loading = true;

@@ -17,13 +17,27 @@ void ModelListModel::setDeviceMemory(qint64 bytes, const QString &deviceName)
     m_deviceMemory = bytes;
     m_deviceName = deviceName;
     if (count() > 0)
-        emit dataChanged(index(0), index(count() - 1), {FitsRole, FitsTextRole, SummaryRole});
+        emit dataChanged(index(0), index(count() - 1), {FitsRole, FitsTextRole});
 }
 
-bool ModelListModel::fits(qint64 fileSize, qint64 deviceMemory)
+bool ModelListModel::fits(qint64 memoryNeeded, qint64 deviceMemory)
 {
-    // Weights plus about a fifth for the KV cache and scratch buffers at default context.
-    return deviceMemory <= 0 || double(fileSize) * 1.2 <= double(deviceMemory);
+    return deviceMemory <= 0 || memoryNeeded <= 0 || memoryNeeded <= deviceMemory;
+}
+
+QString ModelListModel::fitText(const app::ModelFileInfo &m, qint64 deviceMemory, const QString &deviceName)
+{
+    if (m.memoryNeeded <= 0)
+        return {};
+    const QString needs = QStringLiteral("Needs %1 (weights %2 + context %3: %4)")
+                              .arg(app::formatBytes(m.memoryNeeded), app::formatBytes(m.weightBytes))
+                              .arg(m.plannedContext)
+                              .arg(app::formatBytes(m.contextBytes));
+    if (deviceMemory <= 0)
+        return needs;
+    return QStringLiteral("%1 · %2 %3 (%4 free)")
+        .arg(needs, fits(m.memoryNeeded, deviceMemory) ? QStringLiteral("fits in") : QStringLiteral("too large for"),
+             deviceName, app::formatBytes(deviceMemory));
 }
 
 int ModelListModel::rowOfPath(const QString &path) const
@@ -43,7 +57,6 @@ QVariant ModelListModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const app::ModelFileInfo &m = m_models[index.row()];
-    const bool fit = fits(m.fileSize, m_deviceMemory);
     switch (role) {
     case PathRole: return m.path;
     case Qt::DisplayRole:
@@ -54,16 +67,18 @@ QVariant ModelListModel::data(const QModelIndex &index, int role) const
     case FileSizeRole: return app::formatBytes(m.fileSize);
     case ContextLengthRole: return m.contextLength;
     case SourceRole: return m.source;
-    case FitsRole: return fit;
-    case FitsTextRole:
-        if (m_deviceMemory <= 0)
-            return QString();
-        return fit ? QStringLiteral("Fits in %1 memory").arg(m_deviceName)
-                   : QStringLiteral("Too large for %1 (%2 free)").arg(m_deviceName, app::formatBytes(m_deviceMemory));
+    case FitsRole: return fits(m.memoryNeeded, m_deviceMemory);
+    case FitsTextRole: return fitText(m, m_deviceMemory, m_deviceName);
     case ErrorRole: return m.error;
+    case FamilyRole: return m.family;
+    case SupportedRole: return m.supported;
+    case FeaturesRole: return m.features;
+    case UnavailableRole: return m.unavailableReason();
+    case MemoryNeededRole: return m.memoryNeeded;
     case SummaryRole: {
         QStringList parts;
-        for (const QString &part : {m.architecture, app::formatParameterCount(m.parameterCount), m.quantization,
+        const QString family = m.family.isEmpty() ? m.architecture : m.family;
+        for (const QString &part : {family, app::formatParameterCount(m.parameterCount), m.quantization,
                                     app::formatBytes(m.fileSize)})
             if (!part.isEmpty())
                 parts << part;
@@ -88,7 +103,12 @@ QHash<int, QByteArray> ModelListModel::roleNames() const
             {FitsRole, "fits"},
             {FitsTextRole, "fitsText"},
             {ErrorRole, "error"},
-            {SummaryRole, "summary"}};
+            {SummaryRole, "summary"},
+            {FamilyRole, "family"},
+            {SupportedRole, "supported"},
+            {FeaturesRole, "features"},
+            {UnavailableRole, "unavailable"},
+            {MemoryNeededRole, "memoryNeeded"}};
 }
 
 } // namespace parlo::ui

@@ -1,5 +1,6 @@
-// The model picker's entries: every GGUF found, with what a user needs to choose one, and
-// whether it fits the memory of the device it would run on.
+// The model picker's entries: every GGUF found, with what a user needs to choose one (its
+// family, whether the engine runs it), and whether the engine's memory plan for it fits the
+// device it would run on.
 #pragma once
 
 #include "library/model_library.h"
@@ -30,6 +31,11 @@ public:
         FitsTextRole,
         ErrorRole,
         SummaryRole,
+        FamilyRole,
+        SupportedRole,
+        FeaturesRole,     // QStringList
+        UnavailableRole,  // why the entry cannot be chosen; empty when it can
+        MemoryNeededRole, // bytes, 0 when unknown
     };
 
     using QAbstractListModel::QAbstractListModel;
@@ -37,7 +43,10 @@ public:
     void setModels(QList<app::ModelFileInfo> models);
     // Bytes the chosen device can give a model; 0 when unknown.
     void setDeviceMemory(qint64 bytes, const QString &deviceName);
-    static bool fits(qint64 fileSize, qint64 deviceMemory);
+    // Whether the engine's plan (weights + KV cache + scratch) fits; true when either is unknown.
+    static bool fits(qint64 memoryNeeded, qint64 deviceMemory);
+    // "Needs 1.3 GiB (weights 1.1 GiB + context 4096: 0.2 GiB) · fits in CPU (6.0 GiB free)"
+    static QString fitText(const app::ModelFileInfo &model, qint64 deviceMemory, const QString &deviceName);
 
     int count() const { return int(m_models.size()); }
     const app::ModelFileInfo &modelAt(int row) const { return m_models[row]; }

@@ -9,7 +9,6 @@
 // language gets zero spans and the definition name "None". A malformed header ends the helper
 // (exit 2): the client restarts it, so a desynchronised stream never survives.
 #include "span_collector.h"
-#include "highlight/language_aliases.h"
 
 #include <KSyntaxHighlighting/Definition>
 #include <KSyntaxHighlighting/Repository>
@@ -21,20 +20,11 @@
 #include <iostream>
 #include <string>
 
-namespace {
+using parlo::highlight::findDefinition;
+using parlo::highlight::Span;
+using parlo::highlight::SpanCollector;
 
-KSyntaxHighlighting::Definition findDefinition(KSyntaxHighlighting::Repository &repo, const QString &language)
-{
-    if (language.isEmpty() || language == QLatin1String("-"))
-        return {};
-    const QString lower = language.toLower();
-    if (auto def = repo.definitionForName(parlo::highlight::kdeDefinitionName(language)); def.isValid())
-        return def;
-    for (const auto &def : repo.definitions())
-        if (def.name().compare(language, Qt::CaseInsensitive) == 0)
-            return def;
-    return repo.definitionForFileName(QStringLiteral("file.") + lower);
-}
+namespace {
 
 QString hex(QRgb rgb) { return QColor(rgb).name(QColor::HexRgb); }
 

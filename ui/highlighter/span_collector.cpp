@@ -1,17 +1,36 @@
 #include "span_collector.h"
 
+#include "highlight/language_aliases.h"
+
 #include <KSyntaxHighlighting/Format>
 #include <KSyntaxHighlighting/State>
+
+namespace parlo::highlight {
+
+KSyntaxHighlighting::Definition findDefinition(KSyntaxHighlighting::Repository &repository, const QString &language)
+{
+    if (language.isEmpty() || language == QLatin1String("-"))
+        return {};
+    if (auto def = repository.definitionForName(kdeDefinitionName(language)); def.isValid())
+        return def;
+    const auto definitions = repository.definitions();
+    for (const auto &def : definitions)
+        if (def.name().compare(language, Qt::CaseInsensitive) == 0)
+            return def;
+    return repository.definitionForFileName(QStringLiteral("file.") + language.toLower());
+}
 
 QVector<Span> SpanCollector::highlight(const QString &text)
 {
     m_spans.clear();
     KSyntaxHighlighting::State state;
+    // Line by line, carrying the state, with offsets made relative to the whole text.
     int start = 0;
-    while (start <= text.size()) {
-        int end = text.indexOf(QLatin1Char('\n'), start);
+    const int size = int(text.size());
+    while (start <= size) {
+        int end = int(text.indexOf(QLatin1Char('\n'), start));
         if (end < 0)
-            end = text.size();
+            end = size;
         m_lineStart = start;
         state = highlightLine(QStringView(text).mid(start, end - start), state);
         start = end + 1;
@@ -35,3 +54,5 @@ void SpanCollector::applyFormat(int offset, int length, const KSyntaxHighlightin
     span.italic = format.isItalic(t);
     m_spans.append(span);
 }
+
+} // namespace parlo::highlight

@@ -57,16 +57,19 @@ Item {
                 text: qsTr("Open models folder")
                 highlighted: true
                 Accessible.name: text
+                Accessible.onPressAction: clicked()
                 onClicked: Qt.openUrlExternally(root.models.openModelsFolder())
             }
             Button {
                 text: qsTr("Rescan")
                 Accessible.name: qsTr("Scan the model folders again")
+                Accessible.onPressAction: clicked()
                 onClicked: root.models.rescan()
             }
             Button {
                 text: qsTr("Add a folder…")
                 Accessible.name: qsTr("Add a models folder in the settings")
+                Accessible.onPressAction: clicked()
                 onClicked: root.settingsRequested()
             }
         }

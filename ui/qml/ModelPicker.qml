@@ -17,7 +17,9 @@ Item {
         const path = root.models.models.pathAt(row)
         if (path.length > 0) {
             root.models.load(path)
-            popup.close()
+            // A refused entry keeps the popup open, so its header can say why.
+            if (root.models.loadError.length === 0)
+                popup.close()
         }
     }
 
@@ -27,6 +29,7 @@ Item {
         anchors.fill: parent
         Accessible.name: qsTr("Model: %1").arg(label.text)
         Accessible.description: qsTr("Choose the model that answers")
+        Accessible.onPressAction: clicked()
         onClicked: popup.opened ? popup.close() : popup.open()
         contentItem: RowLayout {
             spacing: 8
@@ -40,7 +43,7 @@ Item {
                     : root.models.modelLoaded ? root.models.loadedName
                     : qsTr("Choose a model")
             }
-            Label { text: "▾"; color: Theme.subtext }
+            Label { text: "▾"; color: Theme.subtext; Accessible.ignored: true }
         }
         background: Rectangle {
             radius: 8
@@ -64,7 +67,7 @@ Item {
     Popup {
         id: popup
         y: root.height + 4
-        width: Math.max(root.width, 520)
+        width: Math.max(root.width, 600)
         height: Math.min(480, listView.contentHeight + header.implicitHeight + 24)
         padding: 8
         focus: true
@@ -90,12 +93,14 @@ Item {
                     visible: root.models.loading
                     text: qsTr("Cancel")
                     Accessible.name: qsTr("Cancel loading")
+                    Accessible.onPressAction: clicked()
                     onClicked: root.models.cancelLoad()
                 }
                 Button {
                     text: qsTr("Rescan")
                     flat: true
                     Accessible.name: qsTr("Scan the model folders again")
+                    Accessible.onPressAction: clicked()
                     onClicked: root.models.rescan()
                 }
             }
@@ -113,39 +118,67 @@ Item {
                     required property int index
                     required property string path
                     required property string name
+                    required property string family
                     required property string summary
+                    required property var features
                     required property string source
                     required property bool fits
                     required property string fitsText
-                    required property string error
+                    required property string unavailable
+                    objectName: "modelEntry_" + index
                     width: ListView.view.width
-                    enabled: error.length === 0
+                    // Unreadable files and unsupported architectures stay listed, greyed, with the reason.
+                    enabled: unavailable.length === 0
                     highlighted: path === root.models.loadedPath
-                    Accessible.name: name + ", " + summary + (fitsText.length ? ", " + fitsText : "")
+                    Accessible.name: name + ", " + summary + (unavailable.length ? ", " + unavailable
+                                                              : fitsText.length ? ", " + fitsText : "")
+                    Accessible.description: features.join(", ")
                     background: Rectangle {
                         radius: 6
                         color: entry.highlighted ? Theme.selection : entry.hovered ? Theme.surface : "transparent"
                     }
                     contentItem: ColumnLayout {
                         spacing: 2
+                        opacity: entry.enabled ? 1.0 : 0.75
                         RowLayout {
                             Label { text: entry.name; font.bold: true; color: Theme.text; elide: Text.ElideRight; Layout.fillWidth: true }
                             Label { text: entry.source; color: Theme.subtext; font.pixelSize: 11 }
                         }
                         Label {
-                            text: entry.error.length ? entry.error : entry.summary
-                            color: entry.error.length ? Theme.danger : Theme.subtext
+                            objectName: "modelSummary"
+                            text: entry.summary
+                            color: Theme.subtext
                             font.pixelSize: 12
                             elide: Text.ElideRight
                             Layout.fillWidth: true
                         }
                         Label {
-                            visible: entry.fitsText.length > 0
+                            visible: entry.features.length > 0 && entry.enabled
+                            text: entry.features.join(" · ")
+                            color: Theme.subtext
+                            font.pixelSize: 11
+                            elide: Text.ElideRight
+                            Layout.fillWidth: true
+                        }
+                        Label {
+                            objectName: "modelUnavailable"
+                            visible: entry.unavailable.length > 0
+                            text: entry.unavailable
+                            color: Theme.danger
+                            font.pixelSize: 12
+                            elide: Text.ElideRight
+                            Layout.fillWidth: true
+                        }
+                        Label {
+                            visible: entry.enabled && entry.fitsText.length > 0
                             text: (entry.fits ? "✓ " : "⚠ ") + entry.fitsText
                             color: entry.fits ? Theme.subtext : Theme.warning
                             font.pixelSize: 11
+                            elide: Text.ElideRight
+                            Layout.fillWidth: true
                         }
                     }
+                    Accessible.onPressAction: clicked()
                     onClicked: root.choose(index)
                 }
             }

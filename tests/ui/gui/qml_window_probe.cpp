@@ -1,5 +1,7 @@
 #include "qml_window_probe.h"
 
+#include <QQmlApplicationEngine>
+#include <QQuickStyle>
 #include <QtTest>
 
 namespace parlo::test {
@@ -36,6 +38,42 @@ void typeText(QQuickWindow *window, const QString &text)
 {
     for (QChar c : text)
         QTest::keyClick(window, c.toLatin1());
+}
+
+QmlWindowTest::~QmlWindowTest() { closeMainWindow(); }
+
+void QmlWindowTest::makeSettings(const QString &modelFolder)
+{
+    m_settings = std::make_unique<QSettings>(m_dir.filePath("parlo.ini"), QSettings::IniFormat);
+    m_settings->setValue("theme", "light");
+    if (!modelFolder.isEmpty())
+        m_settings->setValue("modelFolders", QStringList{modelFolder});
+}
+
+bool QmlWindowTest::openMainWindow(parlo::ui::AppOptions options)
+{
+    if (!m_settings)
+        makeSettings();
+    options.settings = m_settings.get();
+    m_app = std::make_unique<parlo::ui::AppContext>(options);
+    QQuickStyle::setStyle("Basic");
+    m_engine = std::make_unique<QQmlApplicationEngine>();
+    m_engine->setInitialProperties(m_app->initialProperties());
+    m_engine->load(QUrl(QStringLiteral("qrc:/Parlo/Main.qml")));
+    if (m_engine->rootObjects().size() != 1)
+        return false;
+    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+    if (!m_window)
+        return false;
+    m_window->requestActivate();
+    return QTest::qWaitForWindowExposed(m_window);
+}
+
+void QmlWindowTest::closeMainWindow()
+{
+    m_window = nullptr;
+    m_engine.reset();
+    m_app.reset();
 }
 
 bool QmlWindowTest::typeAndSend(const QString &text)

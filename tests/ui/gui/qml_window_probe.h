@@ -1,11 +1,18 @@
 // Looking into and typing at a live QML window, for the GUI tests.
 #pragma once
 
+#include "app_context.h"
+
 #include <QList>
+#include <QQmlApplicationEngine>
 #include <QObject>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSettings>
 #include <QString>
+#include <QTemporaryDir>
+
+#include <memory>
 
 namespace parlo::test {
 
@@ -26,11 +33,27 @@ QList<QObject *> allObjects(QQuickWindow *window);
 // Key clicks for each character (QTest::keyClicks exists only for widgets).
 void typeText(QQuickWindow *window, const QString &text);
 
-// Base for GUI test classes: the helpers above, bound to the window under test.
+// Base for GUI test classes: the app and its main window, built as main.cpp builds them, in a
+// temporary folder, and the helpers above bound to that window.
 class QmlWindowTest : public QObject
 {
+public:
+    ~QmlWindowTest() override;
+
 protected:
+    QTemporaryDir m_dir;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<parlo::ui::AppContext> m_app;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow *m_window = nullptr;
+
+    // m_settings in m_dir/parlo.ini, light theme; `modelFolder`, when given, as the added folder.
+    void makeSettings(const QString &modelFolder = {});
+    // The app on `options` (with m_settings) and Main.qml shown in m_window; false when the
+    // window does not come up.
+    bool openMainWindow(parlo::ui::AppOptions options);
+    // The window, then the app: QML bindings must not outlive the controllers they read.
+    void closeMainWindow();
 
     template<typename T = QQuickItem>
     T *item(const char *name)

@@ -6,9 +6,7 @@
 #include "qml_window_probe.h"
 #include "test_data.h"
 
-#include <QQmlApplicationEngine>
 #include <QQuickItem>
-#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTemporaryDir>
 #include <QtQml/qqmlextensionplugin.h>
@@ -22,10 +20,6 @@ class TestGuiChat : public parlo::test::QmlWindowTest
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<AppContext> m_app;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
     QString m_modelPath;
 
 
@@ -37,31 +31,14 @@ private slots:
         QDir(m_dir.path()).mkpath("models");
         m_modelPath = m_dir.filePath("models/stories260K-F32.gguf");
         QVERIFY(QFile::link(model, m_modelPath));
-        m_settings = std::make_unique<QSettings>(m_dir.filePath("parlo.ini"), QSettings::IniFormat);
-        m_settings->setValue("modelFolders", QStringList{m_dir.filePath("models")});
-        m_settings->setValue("theme", "light");
+        makeSettings(m_dir.filePath("models"));
         AppOptions options;
-        options.settings = m_settings.get();
         options.fakeEngine = true;
         options.fakePieceDelayMs = 5;
-        m_app = std::make_unique<AppContext>(options);
-
-        QQuickStyle::setStyle("Basic");
-        m_engine = std::make_unique<QQmlApplicationEngine>();
-        m_engine->setInitialProperties(m_app->initialProperties());
-        m_engine->load(QUrl(QStringLiteral("qrc:/Parlo/Main.qml")));
-        QCOMPARE(m_engine->rootObjects().size(), 1);
-        m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
-        QVERIFY(m_window);
-        m_window->requestActivate();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+        QVERIFY(openMainWindow(options));
     }
 
-    void cleanupTestCase()
-    {
-        m_engine.reset();
-        m_app.reset();
-    }
+    void cleanupTestCase() { closeMainWindow(); }
 
     void composerWaitsForAModel()
     {

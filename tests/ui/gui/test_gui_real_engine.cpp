@@ -8,9 +8,7 @@
 #include "storage/history_store.h"
 #include "test_data.h"
 
-#include <QQmlApplicationEngine>
 #include <QQuickItem>
-#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTemporaryDir>
 #include <QtQml/qqmlextensionplugin.h>
@@ -25,10 +23,6 @@ class TestGuiRealEngine : public parlo::test::QmlWindowTest
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<AppContext> m_app;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
     QString m_modelPath;
     QString m_dbPath;
 
@@ -60,37 +54,20 @@ private slots:
         m_modelPath = m_dir.filePath("models/stories260K-F32.gguf");
         QVERIFY(QFile::link(model, m_modelPath));
         m_dbPath = m_dir.filePath("data/history.sqlite");
-        m_settings = std::make_unique<QSettings>(m_dir.filePath("parlo.ini"), QSettings::IniFormat);
-        m_settings->setValue("modelFolders", QStringList{m_dir.filePath("models")});
-        m_settings->setValue("theme", "light");
+        makeSettings(m_dir.filePath("models"));
         // Long answers at a high temperature, so that there is something to stop.
         m_settings->setValue("maxTokens", 1500);
         m_settings->setValue("contextLength", 2048);
         m_settings->setValue("temperature", 1.0);
         m_settings->setValue("seed", 3);
         AppOptions options;
-        options.settings = m_settings.get();
         options.fakeEngine = false;
         options.device = QStringLiteral("cpu");
         options.historyPath = m_dbPath;
-        m_app = std::make_unique<AppContext>(options);
-
-        QQuickStyle::setStyle("Basic");
-        m_engine = std::make_unique<QQmlApplicationEngine>();
-        m_engine->setInitialProperties(m_app->initialProperties());
-        m_engine->load(QUrl(QStringLiteral("qrc:/Parlo/Main.qml")));
-        QCOMPARE(m_engine->rootObjects().size(), 1);
-        m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
-        QVERIFY(m_window);
-        m_window->requestActivate();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+        QVERIFY(openMainWindow(options));
     }
 
-    void cleanupTestCase()
-    {
-        m_engine.reset();
-        m_app.reset();
-    }
+    void cleanupTestCase() { closeMainWindow(); }
 
     void pickTheModel()
     {

@@ -1,7 +1,9 @@
 // Model folders: Parlo's own, the user's, and other apps' (LM Studio, GPT4All, Hugging Face
 // cache with its snapshot symlinks) found under a fake home; split models listed once; the
-// same blob reachable twice listed once; unreadable and bogus files reported, not fatal.
+// same blob reachable twice listed once; unreadable and bogus files reported, not fatal;
+// every architecture's family and memory plan, and unsupported or misshapen files flagged.
 #include "library/model_library.h"
+#include "gguf_rewrite.h"
 #include "test_data.h"
 
 #include <QTemporaryDir>
@@ -95,6 +97,73 @@ private slots:
         QCOMPARE(info.source, QStringLiteral("LM Studio"));
         const ModelFileInfo missing = probeModelFile(m_home.filePath("nope.gguf"));
         QVERIFY(!missing.error.isEmpty());
+    }
+
+    void familiesOfTheSyntheticModels_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("architecture");
+        QTest::addColumn<QString>("family");
+        QTest::newRow("falcon") << "synth-falcon-F32.gguf" << "falcon" << "Falcon";
+        QTest::newRow("gemma2") << "synth-gemma2-F32.gguf" << "gemma2" << "Gemma 2";
+        QTest::newRow("llama-gqa") << "synth-llama-gqa-F32.gguf" << "llama" << "Llama (also Mistral, Mixtral)";
+        QTest::newRow("llama-moe") << "synth-llama-moe-F32.gguf" << "llama" << "Llama (also Mistral, Mixtral)";
+        QTest::newRow("olmo") << "synth-olmo-F32.gguf" << "olmo" << "OLMo";
+        QTest::newRow("olmo2") << "synth-olmo2-F32.gguf" << "olmo2" << "OLMo 2";
+        QTest::newRow("phi3") << "synth-phi3-F32.gguf" << "phi3" << "Phi-3";
+        QTest::newRow("qwen2") << "synth-qwen2-F32.gguf" << "qwen2" << "Qwen2";
+        QTest::newRow("qwen3") << "synth-qwen3-F32.gguf" << "qwen3" << "Qwen3";
+        QTest::newRow("stories260K") << "stories260K-F32.gguf" << "llama" << "Llama (also Mistral, Mixtral)";
+    }
+
+    void familiesOfTheSyntheticModels()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, architecture);
+        QFETCH(QString, family);
+        PARLO_REQUIRE_TEST_FILE(path, "models/" + file);
+        const ModelFileInfo info = probeModelFile(path);
+        if (!info.hasMetadata)
+            QSKIP("built without the GGUF reader");
+        QCOMPARE(info.error, QString());
+        QCOMPARE(info.architecture, architecture);
+        QCOMPARE(info.family, family);
+        QVERIFY(info.supported);
+        QCOMPARE(info.unavailableReason(), QString());
+        // The engine's plan: every weight (F32 files: the whole data section), plus a context
+        // of the trained length up to 4096 tokens.
+        QVERIFY(info.weightBytes > 0 && info.weightBytes < info.fileSize);
+        QVERIFY(info.weightBytes > info.fileSize * 9 / 10);
+        QVERIFY(info.contextBytes > 0);
+        QCOMPARE(info.memoryNeeded, info.weightBytes + info.contextBytes);
+        QCOMPARE(info.plannedContext, std::min(info.contextLength, 4096));
+    }
+
+    void unsupportedAndMisshapenFilesAreFlagged()
+    {
+        if (!probeModelFile(m_model).hasMetadata)
+            QSKIP("built without the GGUF reader");
+        for (const char *arch : {"llama4", "deepseek2", "mamba"}) {
+            const QString path = m_home.filePath(QStringLiteral("odd/%1.gguf").arg(arch));
+            QDir().mkpath(QFileInfo(path).path());
+            QVERIFY(parlo::test::rewriteGguf(m_model, path, [&](parlo::gguf::Writer &w) { w.setString("general.architecture", arch); }));
+            const ModelFileInfo info = probeModelFile(path);
+            QCOMPARE(info.architecture, QString::fromLatin1(arch));
+            QVERIFY(!info.supported);
+            QVERIFY(!info.family.isEmpty());
+            QCOMPARE(info.error, QString()); // the file itself is fine
+            QCOMPARE(info.unavailableReason(), QStringLiteral("Not supported: %1").arg(arch));
+            QCOMPARE(info.memoryNeeded, 0);
+            QVERIFY(info.parameterCount > 0); // still described
+        }
+        // A supported architecture whose tensors do not match its header: the engine's reason.
+        const QString lying = m_home.filePath("odd/lying.gguf");
+        QVERIFY(parlo::test::rewriteGguf(m_model, lying, [](parlo::gguf::Writer &w) { w.setUInt32("llama.feed_forward_length", 100); }));
+        const ModelFileInfo info = probeModelFile(lying);
+        QVERIFY(info.supported);
+        QVERIFY2(info.error.contains(u"llama model"), qPrintable(info.error));
+        QCOMPARE(info.unavailableReason(), info.error);
+        QCOMPARE(info.memoryNeeded, 0);
     }
 
     void formatting()
