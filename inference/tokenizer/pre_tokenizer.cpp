@@ -62,6 +62,10 @@ enum class Pattern {
     Cjk,              // [一-龥ࠀ-一가-퟿]+
     SpaceLetters,     // \s?\p{L}+
     SpacePunct,       // \s?\p{P}+
+    // [^\r\n\p{L}\p{N}]?U*W+(?i:'s|…)?|[^\r\n\p{L}\p{N}]?U+W*(?i:'s|…)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|
+    // \s*[\r\n]+|\s+(?!\S)|\s+ with U = [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}], W = [\p{Ll}\p{Lm}\p{Lo}\p{M}]
+    Gpt4o,
+    Tekken,           // as Gpt4o without the contractions and with \p{N}
 };
 
 class Matcher
@@ -95,6 +99,8 @@ public:
         case Pattern::Cjk: return {run(pos, end, [&](std::size_t i) { return isCjk(m_cps[i]); })};
         case Pattern::SpaceLetters: return {optionalSpaceRun(pos, end, [&](std::size_t i) { return isLetter(i); })};
         case Pattern::SpacePunct: return {optionalSpaceRun(pos, end, [&](std::size_t i) { return isPunct(i); })};
+        case Pattern::Gpt4o: return {casedWords(pos, end, 3, true)};
+        case Pattern::Tekken: return {casedWords(pos, end, 1, false)};
         }
         return {};
     }
@@ -104,6 +110,8 @@ private:
     bool isNumber(std::size_t i) const { return m_cls[i] & ClassNumber; }
     bool isPunct(std::size_t i) const { return m_cls[i] & ClassPunctuation; }
     bool isSpace(std::size_t i) const { return m_cls[i] & ClassWhitespace; }
+    bool isUpperLike(std::size_t i) const { return m_cls[i] & ClassUpperLike; }
+    bool isLowerLike(std::size_t i) const { return m_cls[i] & ClassLowerLike; }
     // [^\s\p{L}\p{N}]
     bool isOther(std::size_t i) const { return !(m_cls[i] & (ClassWhitespace | ClassLetter | ClassNumber)); }
     bool isLineBreak(std::size_t i) const { return m_cps[i] == '\r' || m_cps[i] == '\n'; }
@@ -137,14 +145,20 @@ private:
         return run(pos, end, pred);
     }
 
-    // 's|'t|'re|'ve|'m|'ll|'d, optionally ASCII case-insensitive.
+    // 's|'t|'re|'ve|'m|'ll|'d, optionally case-insensitive. Unicode simple case folding, which
+    // (?i) uses in Oniguruma, Rust's regex and Python's regex, adds one non-ASCII letter to
+    // these: U+017F LATIN SMALL LETTER LONG S folds to 's'.
     std::size_t contraction(std::size_t pos, std::size_t end, bool caseInsensitive) const
     {
-        if (m_cps[pos] != '\'' || pos + 1 >= end)
+        if (pos >= end || m_cps[pos] != '\'' || pos + 1 >= end)
             return 0;
         const auto fold = [&](std::size_t i) -> uint32_t {
             const uint32_t c = m_cps[i];
-            return caseInsensitive && c >= 'A' && c <= 'Z' ? c + 32 : c;
+            if (!caseInsensitive)
+                return c;
+            if (c == 0x17F)
+                return 's';
+            return c >= 'A' && c <= 'Z' ? c + 32 : c;
         };
         const uint32_t c1 = fold(pos + 1);
         if (c1 == 's' || c1 == 't' || c1 == 'm' || c1 == 'd')
@@ -204,18 +218,82 @@ private:
             e += run(e, end, [&](std::size_t i) { return isLineBreak(i); });
             return e - pos;
         }
-        const std::size_t spaces = run(pos, end, [&](std::size_t i) { return isSpace(i); });
-        if (spaces == 0)
+        return spaces(pos, end);
+    }
+
+    // U*W+ starting at s (U = upper-like, W = lower-like); returns the end, or s when it fails.
+    // The greedy U* backs off until a W can follow: either the code point after the U run is a W
+    // (then W+ takes that whole W run) or the last W inside the U run ends the match.
+    std::size_t upperThenLower(std::size_t s, std::size_t end) const
+    {
+        const std::size_t e = s + run(s, end, [&](std::size_t i) { return isUpperLike(i); });
+        if (e < end && isLowerLike(e))
+            return e + run(e, end, [&](std::size_t i) { return isLowerLike(i); });
+        for (std::size_t k = e; k > s; --k) {
+            if (isLowerLike(k - 1))
+                return k;
+        }
+        return s;
+    }
+
+    // U+W* starting at s; returns the end, or s when s is not upper-like.
+    std::size_t upperRunThenLower(std::size_t s, std::size_t end) const
+    {
+        const std::size_t e = s + run(s, end, [&](std::size_t i) { return isUpperLike(i); });
+        if (e == s)
+            return s;
+        return e + run(e, end, [&](std::size_t i) { return isLowerLike(i); });
+    }
+
+    // The o200k (gpt-4o) and tekken regexes. Each of the two word alternatives first tries with
+    // its optional leading [^\r\n\p{L}\p{N}] (which includes spaces, tabs and marks), then
+    // without; the whole first alternative is tried before the second.
+    std::size_t casedWords(std::size_t pos, std::size_t end, std::size_t maxDigits, bool contractions) const
+    {
+        const bool canLead = !isLineBreak(pos) && !isLetter(pos) && !isNumber(pos) && pos + 1 < end;
+        std::size_t wordEnd = pos;
+        for (const auto alternative : {&Matcher::upperThenLower, &Matcher::upperRunThenLower}) {
+            if (canLead) {
+                if (const std::size_t e = (this->*alternative)(pos + 1, end); e > pos + 1) {
+                    wordEnd = e;
+                    break;
+                }
+            }
+            if (const std::size_t e = (this->*alternative)(pos, end); e > pos) {
+                wordEnd = e;
+                break;
+            }
+        }
+        if (wordEnd > pos)
+            return wordEnd - pos + (contractions ? contraction(wordEnd, end, true) : 0);
+        // \p{N}{1,3} or \p{N}
+        if (isNumber(pos))
+            return std::min(maxDigits, run(pos, end, [&](std::size_t i) { return isNumber(i); }));
+        // ' ?[^\s\p{L}\p{N}]+[\r\n/]*': a '/' right after the run is already in it, so the tail
+        // takes line breaks and the slashes after them.
+        const std::size_t start = (m_cps[pos] == ' ' && pos + 1 < end && isOther(pos + 1)) ? pos + 1 : pos;
+        if (isOther(start)) {
+            std::size_t e = start + run(start, end, [&](std::size_t i) { return isOther(i); });
+            e += run(e, end, [&](std::size_t i) { return isLineBreak(i) || m_cps[i] == '/'; });
+            return e - pos;
+        }
+        return spaces(pos, end);
+    }
+
+    // \s*[\r\n]+|\s+(?!\S)|\s+ at pos (0 when pos is not whitespace).
+    std::size_t spaces(std::size_t pos, std::size_t end) const
+    {
+        const std::size_t n = run(pos, end, [&](std::size_t i) { return isSpace(i); });
+        if (n == 0)
             return 0;
-        // \s*[\r\n]+ : backtracks to the last line break inside the whitespace run.
-        for (std::size_t k = pos + spaces; k > pos; --k) {
+        // \s*[\r\n]+ backtracks to the last line break inside the whitespace run.
+        for (std::size_t k = pos + n; k > pos; --k) {
             if (isLineBreak(k - 1))
                 return k - pos;
         }
-        // \s+(?!\S), then \s+
-        if (const std::size_t n = spacesNotBeforeWord(pos, end))
-            return n;
-        return spaces;
+        if (const std::size_t m = spacesNotBeforeWord(pos, end))
+            return m;
+        return n;
     }
 
     const std::vector<uint32_t> &m_cps;
@@ -264,6 +342,8 @@ std::vector<Pattern> patternsFor(PreTokenizerKind kind)
                 Pattern::Cjk, Pattern::NumberRun};
     case PreTokenizerKind::DeepseekCoder:
         return {Pattern::LineBreak, Pattern::SpaceLetters, Pattern::SpacePunct, Pattern::Cjk, Pattern::Number};
+    case PreTokenizerKind::Gpt4o: return {Pattern::Gpt4o};
+    case PreTokenizerKind::Tekken: return {Pattern::Tekken};
     }
     return {Pattern::Gpt2};
 }
@@ -291,6 +371,12 @@ PreTokenizerChoice choosePreTokenizer(std::string_view name)
         return {PreTokenizerKind::DeepseekCoder};
     if (name == "falcon")
         return {PreTokenizerKind::Falcon};
+    // llama.cpp's defaults for these names: tekken adds BOS and takes whole-word tokens before
+    // merging; gpt-4o leaves both to the GGUF.
+    if (is({"gpt-4o", "llama4"}))
+        return {PreTokenizerKind::Gpt4o};
+    if (name == "tekken")
+        return {PreTokenizerKind::Tekken, true, true, true};
     if (is({"gpt-2", "phi-2", "mpt", "olmo", "jina-es", "jina-de", "jina-v1-en", "jina-v2-es", "jina-v2-de",
             "jina-v2-code", "roberta-bpe", "gigachat", "jais", "trillion"}))
         return {PreTokenizerKind::Gpt2};
@@ -310,6 +396,8 @@ std::string_view preTokenizerKindName(PreTokenizerKind kind)
     case PreTokenizerKind::Starcoder: return "starcoder";
     case PreTokenizerKind::DeepseekLlm: return "deepseek-llm";
     case PreTokenizerKind::DeepseekCoder: return "deepseek-coder";
+    case PreTokenizerKind::Gpt4o: return "gpt-4o";
+    case PreTokenizerKind::Tekken: return "tekken";
     }
     return "default";
 }

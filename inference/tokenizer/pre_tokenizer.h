@@ -20,6 +20,8 @@ enum class PreTokenizerKind {
     Starcoder,     // starcoder, refact, command-r, smollm
     DeepseekLlm,
     DeepseekCoder,
+    Gpt4o,         // gpt-4o, llama4: o200k's case-aware words with contraction suffixes, \p{N}{1,3}
+    Tekken,        // tekken (Mistral Nemo…): as Gpt4o without contractions, single digits
 };
 
 struct PreTokenizerChoice

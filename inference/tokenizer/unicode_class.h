@@ -20,6 +20,10 @@ enum CodepointClass : uint8_t {
     ClassSymbol = 8,      // \p{S}
     ClassMark = 16,       // \p{M}
     ClassWhitespace = 32, // \s (Unicode White_Space)
+    // The case-aware word classes of the o200k (gpt-4o) and tekken regexes; caseless letters
+    // (Lm, Lo) and marks are in both, so a word may switch case only once, upper to lower.
+    ClassUpperLike = 64,  // [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]
+    ClassLowerLike = 128, // [\p{Ll}\p{Lm}\p{Lo}\p{M}]
 };
 
 struct ClassRun

@@ -13,6 +13,9 @@ Classes, as the pre-tokenizer regexes use them:
   Symbol      \\p{S}  (Sm Sc Sk So)
   Mark        \\p{M}  (Mn Mc Me)
   Whitespace  \\s     the Unicode White_Space property, as Rust's regex and Oniguruma use for \\s.
+  UpperLike   [\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]  and
+  LowerLike   [\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]: the case-aware word classes of the o200k (gpt-4o)
+              and tekken regexes. Caseless letters and marks belong to both.
 Python has no White_Space property, so it is derived from str.isspace() (which adds the
 information separators U+001C..U+001F) and checked against the published list below.
 """
@@ -23,12 +26,19 @@ import unicodedata
 WHITE_SPACE = set(range(0x09, 0x0E)) | {0x20, 0x85, 0xA0, 0x1680} | set(range(0x2000, 0x200B)) \
     | {0x2028, 0x2029, 0x202F, 0x205F, 0x3000}
 
-LETTER, NUMBER, PUNCT, SYMBOL, MARK, SPACE = 1, 2, 4, 8, 16, 32
+LETTER, NUMBER, PUNCT, SYMBOL, MARK, SPACE, UPPER_LIKE, LOWER_LIKE = 1, 2, 4, 8, 16, 32, 64, 128
 CATEGORY_FLAGS = {'L': LETTER, 'N': NUMBER, 'P': PUNCT, 'S': SYMBOL, 'M': MARK}
+UPPER_LIKE_CATEGORIES = {'Lu', 'Lt', 'Lm', 'Lo', 'Mn', 'Mc', 'Me'}
+LOWER_LIKE_CATEGORIES = {'Ll', 'Lm', 'Lo', 'Mn', 'Mc', 'Me'}
 
 
 def flags_of(cp):
-    flags = CATEGORY_FLAGS.get(unicodedata.category(chr(cp))[0], 0)
+    category = unicodedata.category(chr(cp))
+    flags = CATEGORY_FLAGS.get(category[0], 0)
+    if category in UPPER_LIKE_CATEGORIES:
+        flags |= UPPER_LIKE
+    if category in LOWER_LIKE_CATEGORIES:
+        flags |= LOWER_LIKE
     if cp in WHITE_SPACE:
         flags |= SPACE
     return flags

@@ -41,9 +41,18 @@ class TestPreTokenizer : public QObject
 private slots:
     void unicodeClasses()
     {
-        QCOMPARE(codepointClass('a'), uint8_t(ClassLetter));
-        QCOMPARE(codepointClass(0xE9), uint8_t(ClassLetter));   // é
-        QCOMPARE(codepointClass(0x4E2D), uint8_t(ClassLetter)); // 中 (Lo)
+        constexpr uint8_t lower = ClassLetter | ClassLowerLike;
+        constexpr uint8_t upper = ClassLetter | ClassUpperLike;
+        constexpr uint8_t caseless = ClassLetter | ClassUpperLike | ClassLowerLike;
+        QCOMPARE(codepointClass('a'), lower);
+        QCOMPARE(codepointClass('Z'), upper);
+        QCOMPARE(codepointClass(0xE9), lower);      // é
+        QCOMPARE(codepointClass(0xDF), lower);      // ß
+        QCOMPARE(codepointClass(0x01C5), upper);    // ǅ (Lt)
+        QCOMPARE(codepointClass(0x02B0), caseless); // ʰ (Lm)
+        QCOMPARE(codepointClass(0x4E2D), caseless); // 中 (Lo)
+        QCOMPARE(codepointClass(0x0416), upper);    // Ж
+        QCOMPARE(codepointClass(0x03B1), lower);    // α
         QCOMPARE(codepointClass('7'), uint8_t(ClassNumber));
         QCOMPARE(codepointClass(0x0663), uint8_t(ClassNumber)); // Arabic-Indic three
         QCOMPARE(codepointClass(0x00BD), uint8_t(ClassNumber)); // ½ (No)
@@ -51,7 +60,8 @@ private slots:
         QCOMPARE(codepointClass(0x00AB), uint8_t(ClassPunctuation)); // «
         QCOMPARE(codepointClass('$'), uint8_t(ClassSymbol));
         QCOMPARE(codepointClass(0x1F600), uint8_t(ClassSymbol)); // 😀
-        QCOMPARE(codepointClass(0x0301), uint8_t(ClassMark));    // combining acute
+        QCOMPARE(codepointClass(0x0301), uint8_t(ClassMark | ClassUpperLike | ClassLowerLike)); // combining acute
+        QCOMPARE(codepointClass(0x20DD), uint8_t(ClassMark | ClassUpperLike | ClassLowerLike)); // enclosing circle (Me)
         QCOMPARE(codepointClass(' '), uint8_t(ClassWhitespace));
         QCOMPARE(codepointClass('\n'), uint8_t(ClassWhitespace));
         QCOMPARE(codepointClass(0x3000), uint8_t(ClassWhitespace)); // ideographic space (Zs)
@@ -107,6 +117,36 @@ private slots:
         row("llama3 punct with newline", K::Llama3, "end.\n\nNext", {"end", ".\n\n", "Next"});
         row("llama3 trailing space", K::Llama3, "a   ", {"a", "   "});
         row("qwen2 digits", K::Qwen2, "x 2024", {"x", " ", "2", "0", "2", "4"});
+        // (?i) folds U+017F (long s) to 's', as Oniguruma and Python's regex do.
+        row("llama3 long s", K::Llama3, "x'\u017Fa", {"x", "'\u017F", "a"});
+        // gpt-4o: a word is upper-like then lower-like code points (caseless letters and marks
+        // count as both), a contraction may end it, one non-letter may lead it.
+        row("gpt-4o camel case", K::Gpt4o, "HelloWorld XMLHttpRequest", {"Hello", "World", " XMLHttp", "Request"});
+        row("gpt-4o all caps", K::Gpt4o, "ALLCAPS words", {"ALLCAPS", " words"});
+        row("gpt-4o contractions", K::Gpt4o, "I'm DON'T we'LL they'Re", {"I'm", " DON'T", " we'LL", " they'Re"});
+        row("gpt-4o contraction after caps", K::Gpt4o, "McDonald's", {"Mc", "Donald's"});
+        row("gpt-4o long s", K::Gpt4o, "x'\u017F", {"x'\u017F"});
+        row("gpt-4o digits", K::Gpt4o, "1234567", {"123", "456", "7"});
+        row("gpt-4o slash", K::Gpt4o, "a/b\n\n", {"a", "/b", "\n\n"});
+        row("gpt-4o punct with breaks and slashes", K::Gpt4o, "x!\n/\n/y", {"x", "!\n/\n/", "y"});
+        row("gpt-4o marks", K::Gpt4o, "e\u0301\u0301 \u0301", {"e\u0301\u0301", " \u0301"});
+        // The lone mark leads, finds no lower-like after it, and is matched alone as U*W+.
+        row("gpt-4o mark before caps", K::Gpt4o, "\u0301A", {"\u0301", "A"});
+        row("gpt-4o titlecase", K::Gpt4o, "\u01C5ungla", {"\u01C5ungla"});
+        row("gpt-4o greek cyrillic", K::Gpt4o, "Ελλάδα МОСКВА Москва", {"Ελλάδα", " МОСКВА", " Москва"});
+        row("gpt-4o cjk", K::Gpt4o, "中文字 ok", {"中文字", " ok"});
+        row("gpt-4o emoji", K::Gpt4o, "hi 😀😀!", {"hi", " 😀😀!"});
+        row("gpt-4o trailing spaces", K::Gpt4o, "a   ", {"a", "   "});
+        row("gpt-4o space run", K::Gpt4o, "a   b", {"a", "  ", " b"});
+        row("gpt-4o line breaks", K::Gpt4o, "a \r\n\r\n  b", {"a", " \r\n\r\n", " ", " b"});
+        row("gpt-4o tab leads", K::Gpt4o, "\tHello", {"\tHello"});
+        // tekken: the same words without contractions, single digits.
+        row("tekken contractions", K::Tekken, "I'm DON'T", {"I", "'m", " DON", "'T"});
+        row("tekken camel case", K::Tekken, "HelloWorld XMLHttpRequest", {"Hello", "World", " XMLHttp", "Request"});
+        row("tekken digits", K::Tekken, "x 2024", {"x", " ", "2", "0", "2", "4"});
+        row("tekken slash", K::Tekken, "a/b\n\n", {"a", "/b", "\n\n"});
+        row("tekken marks", K::Tekken, "e\u0301\u0301 \u0301", {"e\u0301\u0301", " \u0301"});
+        row("tekken trailing spaces", K::Tekken, "a   ", {"a", "   "});
         // Sequences: each step splits the pieces the previous one left.
         // default: "$" is split off first, so the space before it stays alone.
         row("default", K::Default, "Hi, 1234567 $5", {"Hi", ",", " ", "123", "456", "7", " ", "$", "5"});
@@ -135,7 +175,7 @@ private slots:
     void coversAllBytes()
     {
         const std::string hostile = std::string("a\xFF\xC3 b\xE2\x82 \xF0\x9F\x98\x80\x80\x80 \t\r\n 123'S ") + '\0' + "z";
-        for (int k = 0; k <= static_cast<int>(PreTokenizerKind::DeepseekCoder); ++k) {
+        for (int k = 0; k <= static_cast<int>(PreTokenizerKind::Tekken); ++k) {
             const auto words = preTokenize(static_cast<PreTokenizerKind>(k), hostile);
             std::string joined;
             for (const auto w : words) {
@@ -145,6 +185,15 @@ private slots:
             QCOMPARE(joined, hostile);
         }
         QVERIFY(preTokenize(PreTokenizerKind::Llama3, "").empty());
+    }
+
+    // Invalid UTF-8 bytes belong to no class: each may lead a word or join a punctuation run.
+    void casedInvalidBytes()
+    {
+        for (const auto kind : {PreTokenizerKind::Gpt4o, PreTokenizerKind::Tekken}) {
+            const Words got = split(kind, "\xFF" "ab \xC3");
+            QCOMPARE(got, (Words{"\xFF" "ab", " \xC3"}));
+        }
     }
 
     void choosing()
@@ -161,6 +210,16 @@ private slots:
         QCOMPARE(choosePreTokenizer("falcon").kind, PreTokenizerKind::Falcon);
         QCOMPARE(choosePreTokenizer("deepseek-llm").kind, PreTokenizerKind::DeepseekLlm);
         QCOMPARE(choosePreTokenizer("deepseek-coder").kind, PreTokenizerKind::DeepseekCoder);
+        QCOMPARE(choosePreTokenizer("gpt-4o").kind, PreTokenizerKind::Gpt4o);
+        QCOMPARE(choosePreTokenizer("llama4").kind, PreTokenizerKind::Gpt4o);
+        // llama.cpp: gpt-4o keeps the BPE defaults, tekken adds BOS and ignores merges.
+        QVERIFY(!choosePreTokenizer("gpt-4o").addBosDefault);
+        QVERIFY(!choosePreTokenizer("gpt-4o").ignoreMerges);
+        QCOMPARE(choosePreTokenizer("tekken").kind, PreTokenizerKind::Tekken);
+        QVERIFY(choosePreTokenizer("tekken").addBosDefault);
+        QVERIFY(choosePreTokenizer("tekken").ignoreMerges);
+        QCOMPARE(preTokenizerKindName(PreTokenizerKind::Gpt4o), std::string_view("gpt-4o"));
+        QCOMPARE(preTokenizerKindName(PreTokenizerKind::Tekken), std::string_view("tekken"));
         QVERIFY(choosePreTokenizer("default").known);
         QVERIFY(!choosePreTokenizer("no-such-thing").known);
         QCOMPARE(choosePreTokenizer("no-such-thing").kind, PreTokenizerKind::Default);
@@ -174,7 +233,15 @@ private slots:
         timer.start();
         QCOMPARE(preTokenize(PreTokenizerKind::DeepseekLlm, spaces).size(), std::size_t(2));
         QCOMPARE(preTokenize(PreTokenizerKind::Gpt2, spaces).size(), std::size_t(2));
-        QVERIFY2(timer.elapsed() < 5000, "splitting 1 MiB of spaces took too long");
+        // Upper-like runs make the word alternatives back off: one long run must stay linear too.
+        std::string caps;
+        for (int i = 0; i < (1 << 17); ++i)
+            caps += i % 2 ? "\xCC\x81" : "A"; // A and a combining acute, alternating
+        caps += "AB";
+        QCOMPARE(preTokenize(PreTokenizerKind::Gpt4o, caps).size(), std::size_t(2));
+        QCOMPARE(preTokenize(PreTokenizerKind::Tekken, std::string(1 << 20, 'A')).size(), std::size_t(1));
+        QCOMPARE(preTokenize(PreTokenizerKind::Gpt4o, spaces).size(), std::size_t(2));
+        QVERIFY2(timer.elapsed() < 5000, "splitting 1 MiB of spaces and capitals took too long");
     }
 };
 

@@ -107,6 +107,30 @@ private slots:
         QCOMPARE(encodeOk(**bpe, "ab a"), (std::vector<TokenId>{257, 256}));
     }
 
+    // tekken adds BOS unless the GGUF says otherwise, as llama.cpp does; gpt-4o does not.
+    void casedPreTokenizerDefaults()
+    {
+        Vocabulary tekken = bpeVocabulary();
+        tekken.preTokenizer = "tekken";
+        expectError(tekken, "asks for a BOS token");
+        tekken.bos = 258;
+        auto t = Tokenizer::create(tekken);
+        QVERIFY(t.ok());
+        QCOMPARE((*t)->preTokenizerName(), std::string_view("tekken"));
+        QVERIFY((*t)->addBos());
+        QCOMPARE(encodeOk(**t, "ab a", {.addSpecial = true}), (std::vector<TokenId>{258, 257, 256}));
+        tekken.addBos = false;
+        QVERIFY(!(*Tokenizer::create(tekken))->addBos());
+
+        Vocabulary gpt4o = bpeVocabulary();
+        gpt4o.preTokenizer = "gpt-4o";
+        auto g = Tokenizer::create(gpt4o);
+        QVERIFY(g.ok());
+        QCOMPARE((*g)->preTokenizerName(), std::string_view("gpt-4o"));
+        QVERIFY(!(*g)->addBos());
+        QCOMPARE(encodeOk(**g, "ab a", {.addSpecial = true}), (std::vector<TokenId>{257, 256}));
+    }
+
     void brokenVocabularies()
     {
         expectError(Vocabulary{}, "no tokens");
