@@ -162,7 +162,7 @@ void CpuBackend::matmul(const Weight &w, BufferView x, BufferView y)
         const size_t nb = n_cols / 32;
         m_actBlocks.resize(nb * x.ne1);
         for (uint32_t t = 0; t < x.ne1; ++t)
-            quantizeActivations(xp + size_t(t) * x.ne0, n_cols, m_actBlocks.data() + t * nb);
+            quantizeActivations(w.view.type, xp + size_t(t) * x.ne0, n_cols, m_actBlocks.data() + t * nb);
         parallel(n_rows * n_cols * x.ne1, [&](unsigned ith, unsigned nth, unsigned) {
             size_t b, e;
             ThreadPool::split(n_rows, ith, nth, b, e);

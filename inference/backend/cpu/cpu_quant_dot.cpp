@@ -43,22 +43,27 @@ bool quantDotSupported(TensorType type, size_t n_cols)
     }
 }
 
-void quantizeActivations(const float *x, size_t n, ActBlock *out)
+void quantizeActivations(TensorType weightType, const float *x, size_t n, ActBlock *out)
 {
-    for (size_t b = 0; b < n / 32; ++b, x += 32) {
+    const bool kQuant = weightType == TensorType::Q4_K || weightType == TensorType::Q6_K;
+    const size_t group = kQuant && n % 256 == 0 ? 8 : 1; // blocks sharing one scale
+    for (size_t g = 0; g < n / 32; g += group, x += 32 * group) {
         float amax = 0.0f;
-        for (int i = 0; i < 32; ++i)
+        for (size_t i = 0; i < 32 * group; ++i)
             amax = std::max(amax, std::fabs(x[i]));
         const float d = amax / 127.0f;
         const float inv = d > 0.0f ? 1.0f / d : 0.0f;
-        int32_t sum = 0;
-        for (int i = 0; i < 32; ++i) {
-            const int q = int(std::nearbyint(x[i] * inv));
-            out[b].q[i] = int8_t(std::clamp(q, -127, 127));
-            sum += out[b].q[i];
+        for (size_t b = 0; b < group; ++b) {
+            ActBlock &block = out[g + b];
+            int32_t sum = 0;
+            for (int i = 0; i < 32; ++i) {
+                const int q = int(std::nearbyint(x[32 * b + i] * inv));
+                block.q[i] = int8_t(std::clamp(q, -127, 127));
+                sum += block.q[i];
+            }
+            block.d = d;
+            block.sum = sum;
         }
-        out[b].d = d;
-        out[b].sum = sum;
     }
 }
 
@@ -220,6 +225,10 @@ PARLO_AVX2 float dotQ4_0Avx2(const uint8_t *w, const ActBlock *x, size_t n)
     return hsum(acc);
 }
 
+// Activations share one scale per super-block (see quantizeActivations), so the eight
+// sub-block products are weighted by their 6-bit scales in integers (madd with the scale)
+// and converted to float once per 256 values. Bounds: nibble × |x| ≤ 15 × 127, two per int16
+// lane; times a scale ≤ 63 and summed over 8 sub-blocks stays far inside int32.
 PARLO_AVX2 float dotQ4_KAvx2(const uint8_t *w, const ActBlock *x, size_t n)
 {
     __m256 acc = _mm256_setzero_ps();
@@ -231,20 +240,21 @@ PARLO_AVX2 float dotQ4_KAvx2(const uint8_t *w, const ActBlock *x, size_t n)
         std::memcpy(&mh, w + 2, 2);
         const float d = _cvtsh_ss(dh), dmin = _cvtsh_ss(mh);
         const uint8_t *scales = w + 4, *qs = w + 16;
-        float minSum = 0.0f;
+        __m256i sums = _mm256_setzero_si256();
+        int32_t minSum = 0;
         for (int j = 0; j < 4; ++j, qs += 32) {
             uint8_t sc1, m1, sc2, m2;
             quant::unpackScaleMinK4(2 * j, scales, sc1, m1);
             quant::unpackScaleMinK4(2 * j + 1, scales, sc2, m2);
-            const ActBlock &lo = x[2 * j], &hi = x[2 * j + 1];
             const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(qs));
-            const __m256i plo = dotU8S8(_mm256_and_si256(raw, mask), loadX(lo));
-            const __m256i phi = dotU8S8(_mm256_and_si256(_mm256_srli_epi16(raw, 4), mask), loadX(hi));
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(d * float(sc1) * lo.d), _mm256_cvtepi32_ps(plo), acc);
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(d * float(sc2) * hi.d), _mm256_cvtepi32_ps(phi), acc);
-            minSum += float(m1) * lo.d * float(lo.sum) + float(m2) * hi.d * float(hi.sum);
+            const __m256i plo = _mm256_maddubs_epi16(_mm256_and_si256(raw, mask), loadX(x[2 * j]));
+            const __m256i phi = _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(raw, 4), mask), loadX(x[2 * j + 1]));
+            sums = _mm256_add_epi32(sums, _mm256_madd_epi16(plo, _mm256_set1_epi16(sc1)));
+            sums = _mm256_add_epi32(sums, _mm256_madd_epi16(phi, _mm256_set1_epi16(sc2)));
+            minSum += int32_t(m1) * x[2 * j].sum + int32_t(m2) * x[2 * j + 1].sum;
         }
-        minTotal += dmin * minSum;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d * x[0].d), _mm256_cvtepi32_ps(sums), acc);
+        minTotal += dmin * x[0].d * float(minSum);
     }
     return hsum(acc) - minTotal;
 }
@@ -257,6 +267,7 @@ PARLO_AVX2 float dotQ6_KAvx2(const uint8_t *w, const ActBlock *x, size_t n)
         uint16_t dh;
         std::memcpy(&dh, w + 208, 2);
         const float d = _cvtsh_ss(dh);
+        __m256i sums = _mm256_setzero_si256();
         for (int half = 0; half < 2; ++half) {
             const uint8_t *ql = w + 64 * half, *qh = w + 128 + 32 * half;
             const auto *sc = reinterpret_cast<const int8_t *>(w + 192 + 8 * half);
@@ -275,10 +286,12 @@ PARLO_AVX2 float dotQ6_KAvx2(const uint8_t *w, const ActBlock *x, size_t n)
                 // (q − 32)·x as int16 pairs; pairs 0..7 are values 0..15 (first scale), 8..15 the rest.
                 const __m256i pairs = _mm256_sub_epi16(_mm256_maddubs_epi16(q[part], xq), _mm256_maddubs_epi16(bias, xq));
                 const __m256i scale = _mm256_setr_m128i(_mm_set1_epi16(sc[2 * part]), _mm_set1_epi16(sc[2 * part + 1]));
-                const __m256i p = _mm256_madd_epi16(pairs, scale);
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(d * xb[part].d), _mm256_cvtepi32_ps(p), acc);
+                sums = _mm256_add_epi32(sums, _mm256_madd_epi16(pairs, scale));
             }
         }
+        // One scale for the super-block's activations: one conversion per 256 values.
+        // |(q − 32)·x| pairs ≤ 2 × 32 × 127, × |scale| ≤ 128, over 8 parts: inside int32.
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d * x[sb * 8].d), _mm256_cvtepi32_ps(sums), acc);
     }
     return hsum(acc);
 }

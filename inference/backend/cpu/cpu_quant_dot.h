@@ -21,8 +21,10 @@ struct ActBlock
 // Whether weights of `type` with n_cols columns take the integer path.
 bool quantDotSupported(TensorType type, size_t n_cols);
 
-// x [n] (n a multiple of 32) → n/32 blocks.
-void quantizeActivations(const float *x, size_t n, ActBlock *out);
+// x [n] (n a multiple of 32) → n/32 blocks, for weights of `weightType`. For the K-quants
+// (Q4_K, Q6_K) the eight blocks of each 256 share one scale, as llama.cpp's Q8_K does, so
+// their kernels can sum a whole super-block in integers and convert to float once.
+void quantizeActivations(TensorType weightType, const float *x, size_t n, ActBlock *out);
 
 // Dot of one weight row of `type` (n values) with n/32 activation blocks. AVX2 when the CPU
 // has it, else the scalar version.

@@ -71,7 +71,7 @@ private slots:
         auto x = randomFloats(96, 5);
         std::fill(x.begin() + 32, x.begin() + 64, 0.0f); // an all-zero block must not divide by zero
         std::vector<cpu::ActBlock> blocks(3);
-        cpu::quantizeActivations(x.data(), x.size(), blocks.data());
+        cpu::quantizeActivations(TensorType::Q8_0, x.data(), x.size(), blocks.data());
         QCOMPARE(blocks[1].d, 0.0f);
         QCOMPARE(blocks[1].sum, 0);
         const auto back = dequantizedActs(blocks);
@@ -83,6 +83,24 @@ private slots:
                 sum += q;
             QCOMPARE(b.sum, sum);
         }
+    }
+
+    void kQuantActivationsShareOneScalePerSuperBlock()
+    {
+        // Q4_K/Q6_K kernels sum a super-block in integers, which is right only if its eight
+        // activation blocks share one scale.
+        auto x = randomFloats(512, 6);
+        x[300] = 9.0f; // the second super-block's largest value sets its scale
+        std::vector<cpu::ActBlock> blocks(16);
+        cpu::quantizeActivations(TensorType::Q4_K, x.data(), x.size(), blocks.data());
+        for (int b = 1; b < 8; ++b)
+            QCOMPARE(blocks[b].d, blocks[0].d);
+        for (int b = 9; b < 16; ++b)
+            QCOMPARE(blocks[b].d, blocks[8].d);
+        QCOMPARE(blocks[8].d, 9.0f / 127.0f);
+        const auto back = dequantizedActs(blocks);
+        for (size_t i = 0; i < x.size(); ++i)
+            QVERIFY(std::fabs(back[i] - x[i]) <= blocks[i / 32].d * 0.5f + 1e-6f);
     }
 
     // The scalar kernels are exact (to float rounding) against a double dot product of the
@@ -98,7 +116,7 @@ private slots:
         const auto w = makeWeight(t, n_cols, uint32_t(rows), uint32_t(rows) * 31 + n_cols);
         const auto xf = randomFloats(n_cols, 9);
         std::vector<cpu::ActBlock> xq(n_cols / 32);
-        cpu::quantizeActivations(xf.data(), n_cols, xq.data());
+        cpu::quantizeActivations(t, xf.data(), n_cols, xq.data());
         const auto xr = dequantizedActs(xq);
         const size_t n_rows = size_t(rows);
         std::vector<float> ref(n_rows), got(n_rows), vec(n_rows);
@@ -139,7 +157,7 @@ private slots:
                 std::vector<float> got(size_t(rows) * n_tok), exact(got.size()), loose(got.size());
                 backend.read(y, got);
                 std::vector<cpu::ActBlock> xq(xf.size() / 32);
-                cpu::quantizeActivations(xf.data(), xf.size(), xq.data());
+                cpu::quantizeActivations(t, xf.data(), xf.size(), xq.data());
                 cpu::matmulReference(w.view, dequantizedActs(xq).data(), n_tok, exact.data());
                 cpu::matmulReference(w.view, xf.data(), n_tok, loose.data());
                 QVERIFY2(test::nmse(got, exact) < 1e-10, qPrintable(QString::number(test::nmse(got, exact))));

@@ -138,6 +138,14 @@ private slots:
             qInfo("%s seq %d: max |diff| %.3g, mean %.3g", qPrintable(QFileInfo(modelPath).fileName()), s, maxDiff, meanDiff);
             if (exact)
                 QVERIFY2(maxDiff <= 0.005, qPrintable(QStringLiteral("seq %1: max logit difference %2").arg(s).arg(maxDiff)));
+            // One token goes through the CPU decode path, which rounds activations for K-quant
+            // weights as llama.cpp does (one int8 scale per 256 values), so it lands on
+            // llama.cpp's logits to float rounding. Falcon and Gemma 2 differ by llama.cpp's
+            // f16 GELU table, MoE by its expert matmuls, which keep float activations.
+            const bool sameArithmetic = architecture != "falcon" && architecture != "gemma2" && !modelPath.contains("-moe-");
+            if (QStringLiteral(PARLO_REFS_DEVICE) == "cpu" && modelPath.endsWith("-Q4_K_M.gguf") && ids.size() == 1
+                && sameArithmetic)
+                QVERIFY2(maxDiff <= 1e-4, qPrintable(QStringLiteral("one-token decode: max logit difference %1").arg(maxDiff)));
             QVERIFY2(meanDiff < 0.1, qPrintable(QStringLiteral("seq %1: mean logit difference %2").arg(s).arg(meanDiff)));
 
             // Greedy continuation: identical for F32; for the others, up to the first step

@@ -36,9 +36,9 @@ def fail(reason):
 
 def outer(parlo):
     """Re-runs this script inside a private D-Bus session and X server."""
-    for tool in ("dbus-run-session", "xvfb-run"):
+    for tool in ("dbus-run-session", "dbus-send", "xvfb-run"):
         if not shutil.which(tool):
-            skip(f"{tool} is missing (Debian: dbus-daemon, xvfb; scripts/setup installs them)")
+            skip(f"{tool} is missing (Debian: dbus-daemon, dbus-bin, xvfb; scripts/setup installs them)")
     if not os.path.exists("/usr/libexec/at-spi-bus-launcher"):
         skip("the AT-SPI bus launcher is missing (Debian: at-spi2-core)")
     env = dict(os.environ, PARLO_A11Y_INNER="1")
@@ -72,10 +72,10 @@ def text_of(node):
         return ""
 
 
-def find_app(timeout):
+def find_app(timeout, process):
     import pyatspi
     deadline = time.time() + timeout
-    while time.time() < deadline:
+    while time.time() < deadline and process.poll() is None:
         desktop = pyatspi.Registry.getDesktop(0)
         for i in range(desktop.childCount):
             app = desktop.getChildAtIndex(i)
@@ -130,10 +130,19 @@ def inner(parlo):
     os.symlink(os.path.realpath(model), f"{profile}/data/parlo/models/stories260K-F32.gguf")
 
     bus = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"], env=env)
-    time.sleep(1)
+    # Qt looks for the accessibility bus once, at start: start Parlo only when it answers.
+    ask = ["dbus-send", "--session", "--dest=org.a11y.Bus", "--print-reply", "/org/a11y/bus", "org.a11y.Bus.GetAddress"]
+    if not wait_for(lambda: subprocess.run(ask, env=env, capture_output=True).returncode == 0, 60):
+        fail("the AT-SPI bus never came up")
     app_proc = subprocess.Popen([parlo, "--demo", "--theme", "light"], env=env)
     try:
-        app = find_app(60)
+        app = find_app(60, app_proc)
+        if app is None and app_proc.poll() is not None:
+            # Under load the X server can refuse the very first client; one more try.
+            print(f"Parlo exited with {app_proc.returncode} before reaching the bus; starting it again")
+            time.sleep(2)
+            app_proc = subprocess.Popen([parlo, "--demo", "--theme", "light"], env=env)
+            app = find_app(60, app_proc)
         if app is None:
             fail("Parlo never appeared on the accessibility bus")
         frame = frame_of(app)
