@@ -141,7 +141,7 @@ bool ChatController::startAnswer(qint64 parentId)
     m_repository->setCurrentLeaf(m_currentId, answer.id);
     m_streaming = *m_repository->message(answer.id);
 
-    const QList<app::ChatTurn> turns = turnsThrough(parentId);
+    const QList<app::ChatTurn> turns = turnsOf(branchRows(m_repository->messages(m_currentId), parentId));
     m_countId = 0; // the answer's own figures replace any count on the way
 
     reloadMessages();
@@ -263,16 +263,12 @@ void ChatController::copyText(const QString &text)
         clipboard->setText(text);
 }
 
-QList<app::ChatTurn> ChatController::turnsThrough(qint64 lastId) const
+QList<app::ChatTurn> ChatController::turnsOf(const QList<MessageListModel::Row> &branch) const
 {
     QList<app::ChatTurn> turns;
     if (const QString prompt = systemPrompt(); !prompt.trimmed().isEmpty())
         turns.append({app::ChatTurn::Role::System, prompt.toStdString()});
-    const QList<app::StoredMessage> all = m_repository->messages(m_currentId);
-    qint64 leaf = lastId;
-    if (leaf == 0 && m_messages.count() > 0)
-        leaf = m_messages.rowAt(m_messages.count() - 1).message.id;
-    for (const MessageListModel::Row &row : branchRows(all, leaf))
+    for (const MessageListModel::Row &row : branch)
         turns.append({turnRole(row.message.role), row.message.content.toStdString()});
     return turns;
 }
@@ -281,7 +277,11 @@ void ChatController::refreshContextUsage()
 {
     if (generating() || !m_models->modelLoaded() || m_currentId == 0)
         return;
-    m_countId = m_service->countTokens(turnsThrough(0));
+    // The shown branch is already in the message model: no second read of the store.
+    QList<MessageListModel::Row> shown;
+    for (int row = 0; row < m_messages.count(); ++row)
+        shown.append(m_messages.rowAt(row));
+    m_countId = m_service->countTokens(turnsOf(shown));
 }
 
 void ChatController::onTokensCounted(quint64 countId, int tokens)

@@ -93,8 +93,8 @@ private:
     void onPiece(quint64 requestId, const QString &piece);
     void onFinished(quint64 requestId, const app::GenerationStats &stats);
     void onFailed(quint64 requestId, const QString &message);
-    // The system prompt and the shown branch up to `lastId` (0: the whole branch), as turns.
-    QList<app::ChatTurn> turnsThrough(qint64 lastId) const;
+    // The system prompt and then the messages of `branch`, as the engine takes them.
+    QList<app::ChatTurn> turnsOf(const QList<MessageListModel::Row> &branch) const;
     // Asks the worker how much of the context the shown branch fills, for the meter.
     void refreshContextUsage();
     void onTokensCounted(quint64 countId, int tokens);
