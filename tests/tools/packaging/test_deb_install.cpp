@@ -1,5 +1,6 @@
 // Builds the .deb, checks it with lintian, unpacks it into a fresh root with `dpkg-deb -x`,
-// and runs the installed binaries from there.
+// and runs the installed binaries from there. The .deb comes from this build tree, or from the
+// tree whose CPackConfig.cmake PARLO_CPACK_CONFIG_UNDER_TEST names (scripts/test's Release tree).
 #include "process_run.h"
 #include "test_data.h"
 
@@ -19,6 +20,12 @@ Run run(const QString &program, const QStringList &args)
 
 bool toolMissing(const QString &tool) { return tool.isEmpty() || tool.endsWith("NOTFOUND"); }
 
+QString cpackConfig()
+{
+    const QString other = qEnvironmentVariable("PARLO_CPACK_CONFIG_UNDER_TEST");
+    return other.isEmpty() ? QStringLiteral(PARLO_CPACK_CONFIG) : other;
+}
+
 } // namespace
 
 class TestDebInstall : public QObject
@@ -35,7 +42,8 @@ private slots:
         if (toolMissing(PARLO_DPKG_DEB))
             QSKIP("dpkg-deb is not installed");
         QVERIFY(m_work.isValid());
-        const Run pack = run(PARLO_CPACK, {"-G", "DEB", "--config", PARLO_CPACK_CONFIG, "-B", m_work.path()});
+        QVERIFY2(QFile::exists(cpackConfig()), qPrintable(cpackConfig() + " is missing: was that tree configured?"));
+        const Run pack = run(PARLO_CPACK, {"-G", "DEB", "--config", cpackConfig(), "-B", m_work.path()});
         QVERIFY2(pack.exitCode == 0, qPrintable(pack.out + pack.err));
         const QStringList debs = QDir(m_work.path()).entryList({"*.deb"}, QDir::Files);
         QCOMPARE(debs.size(), 1);
@@ -55,7 +63,7 @@ private slots:
 
     void installsDesktopIntegration()
     {
-        for (const char *path : {"usr/bin/parlo-cli", "usr/share/applications/io.github.parlo.Parlo.desktop",
+        for (const char *path : {"usr/bin/parlo-cli", "usr/bin/parlo", "usr/share/applications/io.github.parlo.Parlo.desktop",
                                  "usr/share/metainfo/io.github.parlo.Parlo.metainfo.xml",
                                  "usr/share/icons/hicolor/scalable/apps/io.github.parlo.Parlo.svg",
                                  "usr/share/icons/hicolor/48x48/apps/io.github.parlo.Parlo.png",
