@@ -205,10 +205,14 @@ private slots:
         f.close();
 
         std::optional<PausedChat> chat;
-        for (int attempt = 0; attempt < 8 && !chat; ++attempt)
+        int attempts = 0;
+        while (attempts < 8 && !chat) {
+            ++attempts;
             chat = startAndPauseChat(db, model);
+        }
         if (!chat)
             QSKIP("the model answered too fast to be caught mid-answer 8 times in a row");
+        qInfo("caught the answer mid-stream on attempt %d, after %lld bytes", attempts, qlonglong(chat->out.size()));
 
         // A reader and a writer (import recovers crashed answers when it opens) beside it.
         const Run list = runCli({"history", "--db", db, "list"});
@@ -243,10 +247,14 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("history.sqlite");
         std::optional<PausedChat> chat;
-        for (int attempt = 0; attempt < 8 && !chat; ++attempt)
+        int attempts = 0;
+        while (attempts < 8 && !chat) {
+            ++attempts;
             chat = startAndPauseChat(db, model);
+        }
         if (!chat)
             QSKIP("the model answered too fast to be caught mid-answer 8 times in a row");
+        qInfo("caught the answer mid-stream on attempt %d, after %lld bytes", attempts, qlonglong(chat->out.size()));
         chat->process->kill(); // SIGKILL, even while stopped
         QVERIFY(chat->process->waitForFinished(10000));
 
