@@ -214,9 +214,9 @@ int runHistory(const QStringList &args)
     if (!opened) {
         if (reading && opened.error().kind == ErrorKind::Corrupt)
             parlo::cli::printError(opened.error().message +
-                                   QStringLiteral(". It was left as it is; Parlo sets a damaged history aside "
-                                                  "when it opens it to write (start Parlo, or run `parlo-cli "
-                                                  "history import`)."));
+                                   QStringLiteral(". It was left as it is. (If it is a damaged Parlo history: "
+                                                  "Parlo sets it aside when it opens it to write, so start "
+                                                  "Parlo or run `parlo-cli history import`.)"));
         else
             parlo::cli::printError(opened.error().message);
         return 1;
