@@ -6,6 +6,16 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+namespace {
+
+// PARLO_GUI_UNDER_TEST runs the test against another build (an older one, to see it fail).
+QString guiPath()
+{
+    return qEnvironmentVariable("PARLO_GUI_UNDER_TEST", QStringLiteral(PARLO_GUI_PATH));
+}
+
+} // namespace
+
 class TestGuiSingleInstance : public QObject
 {
     Q_OBJECT
@@ -35,7 +45,7 @@ private slots:
 
         QProcess first;
         first.setProcessEnvironment(env);
-        first.start(PARLO_GUI_PATH, QStringList{});
+        first.start(guiPath(), QStringList{});
         QVERIFY(first.waitForStarted(10000));
         QElapsedTimer timer;
         timer.start();
@@ -48,7 +58,7 @@ private slots:
         QProcess second;
         second.setProcessEnvironment(env);
         timer.restart();
-        second.start(PARLO_GUI_PATH, {model});
+        second.start(guiPath(), {model});
         QVERIFY(second.waitForFinished(30000));
         QCOMPARE(second.exitStatus(), QProcess::NormalExit);
         QVERIFY2(second.exitCode() == 0, second.readAllStandardError().constData());
