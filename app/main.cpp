@@ -3,6 +3,7 @@
 #include "demo_profile.h"
 #include "screenshot.h"
 #include "core/log_bridge.h"
+#include "core/single_instance.h"
 #include "parlo/version.h"
 
 #include <QCommandLineParser>
@@ -45,6 +46,17 @@ int main(int argc, char **argv)
                                  "[MODEL.gguf...]");
     parser.process(app);
 
+    // One window per history: a second launch hands its files to the running one and leaves.
+    // Test and screenshot runs are meant to be separate processes and skip this.
+    parlo::app::SingleInstance instance;
+    if (!parser.isSet(quitAfter) && !parser.isSet(screenshotOption)) {
+        QStringList files = parser.positionalArguments();
+        if (parser.isSet(modelOption))
+            files.prepend(parser.value(modelOption));
+        if (instance.start(files) == parlo::app::SingleInstance::Role::HandedOff)
+            return 0;
+    }
+
     if (QQuickStyle::name().isEmpty())
         QQuickStyle::setStyle("Basic");
 
@@ -59,17 +71,19 @@ int main(int argc, char **argv)
         context.chat()->openConversation(parlo::ui::seedDemoConversations(*context.repository()));
     // "Open with Parlo" on .gguf files: their folders join the library (nothing is copied),
     // and the first file is loaded.
-    QString modelToLoad = parser.value(modelOption);
-    for (const QString &file : parser.positionalArguments()) {
-        const QFileInfo info(file);
-        if (!info.isFile())
-            continue;
-        context.settings()->addModelFolder(info.absolutePath());
-        if (modelToLoad.isEmpty())
-            modelToLoad = info.absoluteFilePath();
-    }
-    if (!modelToLoad.isEmpty())
-        context.models()->load(modelToLoad);
+    auto openFiles = [&context](QString modelToLoad, const QStringList &files) {
+        for (const QString &file : files) {
+            const QFileInfo info(file);
+            if (!info.isFile())
+                continue;
+            context.settings()->addModelFolder(info.absolutePath());
+            if (modelToLoad.isEmpty())
+                modelToLoad = info.absoluteFilePath();
+        }
+        if (!modelToLoad.isEmpty())
+            context.models()->load(modelToLoad);
+    };
+    openFiles(parser.value(modelOption), parser.positionalArguments());
     QQmlApplicationEngine engine;
     engine.setInitialProperties(context.initialProperties());
     QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
@@ -77,6 +91,16 @@ int main(int argc, char **argv)
     engine.load(QUrl(QStringLiteral("qrc:/Parlo/Main.qml")));
     if (engine.rootObjects().isEmpty())
         return 1;
+
+    QObject::connect(&instance, &parlo::app::SingleInstance::filesReceived, &app,
+                     [&engine, &openFiles](const QStringList &files) {
+                         openFiles(QString(), files);
+                         if (auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().value(0))) {
+                             window->show();
+                             window->raise();
+                             window->requestActivate();
+                         }
+                     });
 
     if (parser.isSet(quitAfter)) {
         const int delay = parser.value(quitAfter).toInt();

@@ -1,5 +1,7 @@
 #include "cli_command.h"
 
+#include "core/regular_file.h"
+
 #include <QCommandLineParser>
 #include <QTextStream>
 
@@ -24,6 +26,15 @@ const std::vector<CliCommand> &commands() { return registry(); }
 void printError(const QString &message)
 {
     std::fprintf(stderr, "parlo-cli: %s\n", message.toUtf8().constData());
+}
+
+bool requireRegularFile(const QString &path, const QString &kind)
+{
+    if (auto problem = parlo::app::regularFileProblem(path, kind)) {
+        printError(*problem);
+        return false;
+    }
+    return true;
 }
 
 bool parseOrExit(QCommandLineParser &parser, const QStringList &args, int &exitCode)

@@ -29,6 +29,11 @@ bool parseOrExit(QCommandLineParser &parser, const QStringList &args, int &exitC
 // Prints "parlo-cli: <message>" to stderr.
 void printError(const QString &message);
 
+// True when `path` is a regular file; otherwise prints why (a FIFO would block the open, a
+// folder or device is never a `kind` file) and returns false. Call before opening any file a
+// user names.
+bool requireRegularFile(const QString &path, const QString &kind);
+
 } // namespace parlo::cli
 
 #define PARLO_CLI_CONCAT_INNER(a, b) a##b

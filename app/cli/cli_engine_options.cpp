@@ -5,6 +5,8 @@
 
 #include <QRegularExpression>
 
+#include <cmath>
+#include <limits>
 #include <random>
 
 namespace parlo::cli {
@@ -21,6 +23,8 @@ std::unique_ptr<Engine> EngineOptions::load(const QCommandLineParser &parser, ui
         printError("--model is required");
         return nullptr;
     }
+    if (!requireRegularFile(parser.value(model), QStringLiteral("model")))
+        return nullptr;
     LoadOptions options;
     // The device text as the user gave it (override, --device, else PARLO_DEVICE), so an index
     // such as vulkan:1 reaches the engine intact.
@@ -70,15 +74,44 @@ std::unique_ptr<Engine> EngineOptions::load(const QCommandLineParser &parser, ui
 
 namespace {
 
-bool parseFloat(const QCommandLineParser &p, const QCommandLineOption &o, float &out)
+// A number within [low, high]; NaN and infinities are refused too. Prints why on failure.
+bool parseFloat(const QCommandLineParser &p, const QCommandLineOption &o, float &out, double low, double high,
+                const char *meaning)
 {
     if (!p.isSet(o))
         return true;
     bool ok = false;
-    out = p.value(o).toFloat(&ok);
-    if (!ok)
-        printError(QStringLiteral("--%1 expects a number").arg(o.names().constLast()));
-    return ok;
+    const double value = p.value(o).toDouble(&ok);
+    if (!ok || !std::isfinite(value) || value < low || value > high) {
+        printError(QStringLiteral("--%1 must be a number from %2 to %3 (%4); \"%5\" is not")
+                       .arg(o.names().constLast())
+                       .arg(low)
+                       .arg(high)
+                       .arg(QLatin1String(meaning), p.value(o)));
+        return false;
+    }
+    out = float(value);
+    return true;
+}
+
+// A whole number within [low, high].
+bool parseInt(const QCommandLineParser &p, const QCommandLineOption &o, int32_t &out, qint64 low, qint64 high,
+              const char *meaning)
+{
+    if (!p.isSet(o))
+        return true;
+    bool ok = false;
+    const qint64 value = p.value(o).toLongLong(&ok);
+    if (!ok || value < low || value > high) {
+        printError(QStringLiteral("--%1 must be a whole number from %2 to %3 (%4); \"%5\" is not")
+                       .arg(o.names().constLast())
+                       .arg(low)
+                       .arg(high)
+                       .arg(QLatin1String(meaning), p.value(o)));
+        return false;
+    }
+    out = int32_t(value);
+    return true;
 }
 
 } // namespace
@@ -91,28 +124,34 @@ void GenerationOptions::addTo(QCommandLineParser &parser) const
 bool GenerationOptions::read(const QCommandLineParser &parser, GenerateRequest &request) const
 {
     request.maxTokens = 128;
-    bool ok = true;
     if (parser.isSet(count)) {
-        request.maxTokens = parser.value(count).toInt(&ok);
-        if (!ok || request.maxTokens < 0) {
-            printError("-n expects a non-negative number");
+        bool ok = false;
+        const qint64 n = parser.value(count).toLongLong(&ok);
+        if (!ok || n < 0 || n > INT32_MAX) {
+            printError(QStringLiteral("-n must be a whole number from 0 to %1; \"%2\" is not")
+                           .arg(INT32_MAX)
+                           .arg(parser.value(count)));
             return false;
         }
+        request.maxTokens = int(n);
     }
     SamplerSettings &s = request.sampling;
-    if (!parseFloat(parser, temp, s.temperature) || !parseFloat(parser, topP, s.top_p) || !parseFloat(parser, minP, s.min_p)
-        || !parseFloat(parser, repeat, s.repeat_penalty) || !parseFloat(parser, presence, s.presence_penalty)
-        || !parseFloat(parser, frequency, s.frequency_penalty))
+    if (!parseFloat(parser, temp, s.temperature, 0, 100, "0 is greedy") ||
+        !parseFloat(parser, topP, s.top_p, 0, 1, "1 is off") || !parseFloat(parser, minP, s.min_p, 0, 1, "0 is off") ||
+        !parseFloat(parser, repeat, s.repeat_penalty, 0.01, 100, "1 is off") ||
+        !parseFloat(parser, presence, s.presence_penalty, -100, 100, "0 is off") ||
+        !parseFloat(parser, frequency, s.frequency_penalty, -100, 100, "0 is off") ||
+        !parseInt(parser, topK, s.top_k, 0, INT32_MAX, "0 is off") ||
+        !parseInt(parser, lastN, s.penalty_last_n, 0, INT32_MAX, "0 is off"))
         return false;
-    if (parser.isSet(topK))
-        s.top_k = parser.value(topK).toInt(&ok);
-    if (ok && parser.isSet(lastN))
-        s.penalty_last_n = parser.value(lastN).toInt(&ok);
+    bool ok = true;
     s.seed = std::random_device{}();
     if (ok && parser.isSet(seed))
         s.seed = parser.value(seed).toULongLong(&ok);
     if (!ok) {
-        printError("--top-k, --penalty-last-n and --seed expect whole numbers");
+        printError(QStringLiteral("--seed must be a whole number from 0 to %1; \"%2\" is not")
+                       .arg(std::numeric_limits<quint64>::max())
+                       .arg(parser.value(seed)));
         return false;
     }
     for (const QString &text : parser.values(stop))

@@ -90,6 +90,8 @@ int runChat(const QStringList &args)
         return 2;
     }
     const QString modelPath = parser.value(engineOptions.model);
+    if (!parlo::cli::requireRegularFile(modelPath, QStringLiteral("model")))
+        return 1;
     auto format = parlo::app::ModelChatFormat::fromModelFile(modelPath.toStdString());
     if (!format) {
         parlo::cli::printError(QString::fromStdString(format.error().message));

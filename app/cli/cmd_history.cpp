@@ -3,6 +3,7 @@
 #include "cli_command.h"
 #include "storage/history_export.h"
 #include "storage/history_store.h"
+#include "terminal_text.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -21,9 +22,12 @@ int fail(const StoreError &error)
     return 1;
 }
 
+// All of it: a NUL inside a message must not end the output. Control characters are escaped
+// by the terminal filter (main.cpp) when stdout is a terminal.
 void print(const QString &text)
 {
-    std::fputs(text.toUtf8().constData(), stdout);
+    const QByteArray utf8 = text.toUtf8();
+    std::fwrite(utf8.constData(), 1, size_t(utf8.size()), stdout);
 }
 
 bool parseId(const QString &text, qint64 &id)
@@ -135,6 +139,8 @@ int exportHistory(HistoryStore &store, const QStringList &rest, bool all, const 
 
 int importHistory(HistoryStore &store, const QString &path)
 {
+    if (!parlo::cli::requireRegularFile(path, QStringLiteral("history export")))
+        return 1;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         parlo::cli::printError(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
@@ -193,10 +199,28 @@ int runHistory(const QStringList &args)
         return 2;
     }
 
+    // Reading never changes the file: no upgrade, no recovery, nothing created, and a damaged
+    // or foreign file stays where it is. Only import (and the app) may set a damaged file aside.
+    const bool reading = command != u"import";
+    OpenOptions options;
+    if (reading) {
+        options.readOnly = true;
+        options.create = false;
+        options.recoverCorrupt = false;
+        options.markDamage = false;
+    }
     HistoryStore store;
-    auto opened = store.open(parser.value(db));
-    if (!opened)
-        return fail(opened.error());
+    auto opened = store.open(parser.value(db), options);
+    if (!opened) {
+        if (reading && opened.error().kind == ErrorKind::Corrupt)
+            parlo::cli::printError(opened.error().message +
+                                   QStringLiteral(". It was left as it is. (If it is a damaged Parlo history: "
+                                                  "Parlo sets it aside when it opens it to write, so start "
+                                                  "Parlo or run `parlo-cli history import`.)"));
+        else
+            parlo::cli::printError(opened.error().message);
+        return 1;
+    }
     for (const QString &notice : opened->notices)
         parlo::cli::printError(notice);
 
@@ -209,7 +233,9 @@ int runHistory(const QStringList &args)
         auto c = store.conversation(id);
         if (!c)
             return fail(c.error());
-        print(exportMarkdown({*c}));
+        // For reading, not for a file (that is `export`): escaped even into a pipe, so a pager
+        // or a log never replays a stored escape sequence.
+        print(parlo::cli::escapeControls(exportMarkdown({*c})));
         return 0;
     }
     if (command == u"search") {

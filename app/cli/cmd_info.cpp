@@ -134,6 +134,8 @@ int runInfo(const QStringList &args)
         }
         requestedContext = n;
     }
+    if (!parlo::cli::requireRegularFile(parser.positionalArguments().constFirst(), QStringLiteral("model")))
+        return 1;
     const std::string path = parser.positionalArguments().constFirst().toStdString();
     auto file = parlo::gguf::File::open(path);
     if (!file) {

@@ -17,6 +17,8 @@ using parlo::cli::printError;
 
 bool readFile(const QString &path, QByteArray &out)
 {
+    if (!parlo::cli::requireRegularFile(path, QStringLiteral("template or messages")))
+        return false;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         printError(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
@@ -30,6 +32,8 @@ bool readFile(const QString &path, QByteArray &out)
 bool readModel(const QString &path, std::string &templateSource, std::string &architecture, std::string &bos,
                std::string &eos, std::vector<std::string> &vocabulary)
 {
+    if (!parlo::cli::requireRegularFile(path, QStringLiteral("model")))
+        return false;
     auto file = parlo::gguf::File::open(path.toStdString());
     if (!file) {
         printError(QString::fromStdString(file.error().message));

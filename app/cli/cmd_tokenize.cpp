@@ -29,6 +29,9 @@ int runTokenize(const QStringList &args)
         return 2;
     }
 
+    if (!parlo::cli::requireRegularFile(parser.value(raw), QStringLiteral("text")) ||
+        !parlo::cli::requireRegularFile(parser.value(model), QStringLiteral("model")))
+        return 1;
     QFile input(parser.value(raw));
     if (!input.open(QIODevice::ReadOnly)) {
         parlo::cli::printError(QStringLiteral("cannot read %1: %2").arg(parser.value(raw), input.errorString()));

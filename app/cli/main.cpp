@@ -1,6 +1,7 @@
 // parlo-cli: the headless front end. Subcommands live in cmd_*.cpp and register themselves.
 #include "cli_command.h"
 #include "core/log_bridge.h"
+#include "terminal_text.h"
 #include "parlo/version.h"
 
 #include <QCoreApplication>
@@ -26,6 +27,8 @@ void printUsage()
 
 int main(int argc, char **argv)
 {
+    // Before anything prints: text from models and history files may hold escape sequences.
+    parlo::cli::installTerminalEscaping();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("parlo");
     QCoreApplication::setApplicationVersion(parlo::versionString());

@@ -1,8 +1,10 @@
 // Opening the history: creating, validating, migrating, and recovering from damage or a crash.
 #include "history_store.h"
 
+#include "core/regular_file.h"
 #include "schema.h"
 #include "store_internal.h"
+#include "writer_token.h"
 
 #include <QDir>
 #include <QFile>
@@ -17,7 +19,7 @@ namespace parlo::storage {
 
 namespace detail {
 
-StoreError describe(const StoreError &error, const QString &path, const QString &action)
+StoreError describe(const StoreError &error, const QString &path, const QString &action, bool markDamage)
 {
     const QString file = QDir::toNativeSeparators(path);
     switch (error.kind) {
@@ -32,7 +34,7 @@ StoreError describe(const StoreError &error, const QString &path, const QString 
                                "failed; the conversation continues in memory only. (%3)")
                     .arg(file, action, error.message)};
     case ErrorKind::Corrupt:
-        if (!path.isEmpty()) {
+        if (!path.isEmpty() && markDamage) {
             QFile marker(needsCheckMarker(path));
             (void)marker.open(QIODevice::WriteOnly);
         }
@@ -79,6 +81,12 @@ int HistoryStore::schemaVersion()
 void HistoryStore::close()
 {
     m_db.close();
+    m_writer.reset();
+}
+
+QString HistoryStore::writerId() const
+{
+    return m_writer ? m_writer->id() : QString();
 }
 
 StoreResult<void> HistoryStore::setPageLimit(qint64 pages)
@@ -93,6 +101,7 @@ StoreResult<OpenReport> HistoryStore::open(const QString &path, const OpenOption
     close();
     m_path = path;
     m_readOnly = options.readOnly;
+    m_markDamage = options.markDamage;
     auto report = openChecked(path, options);
     if (report || report.error().kind != ErrorKind::Corrupt || !options.recoverCorrupt || options.readOnly)
         return report;
@@ -119,9 +128,11 @@ StoreResult<OpenReport> HistoryStore::openChecked(const QString &path, const Ope
     const bool existed = QFileInfo::exists(path);
     if (!existed && !options.create)
         return StoreError{ErrorKind::NotFound, QStringLiteral("There is no history file at %1.").arg(file)};
-    if (existed && QFileInfo(path).isDir())
-        return StoreError{ErrorKind::InvalidInput,
-                          QStringLiteral("%1 is a folder, not a history file.").arg(file)};
+    if (existed) {
+        // A FIFO would block the probe below; a device or socket is never ours.
+        if (auto problem = app::regularFileProblem(path, QStringLiteral("history")))
+            return StoreError{ErrorKind::InvalidInput, *problem + QLatin1Char('.')};
+    }
     if (!existed) {
         const QFileInfo dir(QFileInfo(path).absolutePath());
         if (!dir.exists() && !QDir().mkpath(dir.absoluteFilePath()))
@@ -139,7 +150,8 @@ StoreResult<OpenReport> HistoryStore::openChecked(const QString &path, const Ope
         const QByteArray header = probe.open(QIODevice::ReadOnly) ? probe.read(100) : QByteArray();
         if (probe.isOpen() &&
             (header.size() < 100 || !header.startsWith(QByteArrayView("SQLite format 3\0", 16))))
-            return StoreError{ErrorKind::Corrupt, QStringLiteral("%1 is not an SQLite database").arg(file)};
+            return StoreError{ErrorKind::Corrupt,
+                              QStringLiteral("%1 is not a Parlo history file (it is not an SQLite database)").arg(file)};
         // The header records the file's length in pages; it is trusted when its "valid for"
         // counter matches the change counter. A shorter file lost its tail.
         auto be32 = [&](int at) {
@@ -160,7 +172,10 @@ StoreResult<OpenReport> HistoryStore::openChecked(const QString &path, const Ope
         }
     }
 
-    if (auto opened = m_db.open(path, options.create); !opened) {
+    if (auto opened = m_db.open(path, options.readOnly ? Connection::Mode::ReadOnly
+                                      : options.create  ? Connection::Mode::ReadWriteCreate
+                                                        : Connection::Mode::ReadWrite);
+        !opened) {
         const StoreError &e = opened.error();
         const ErrorKind kind = e.kind == ErrorKind::Io ? ErrorKind::ReadOnly : e.kind;
         const QString verb = existed ? QStringLiteral("open") : QStringLiteral("create");
@@ -174,12 +189,23 @@ StoreResult<OpenReport> HistoryStore::openChecked(const QString &path, const Ope
     OpenReport report;
     report.path = path;
     auto fail = [&](const StoreError &error) -> StoreResult<OpenReport> {
-        m_db.close();
+        close();
         return error;
     };
 
     // Reading the version touches nothing, so a file we refuse stays byte for byte as it was.
     auto version = m_db.queryInt("PRAGMA user_version");
+    if (!version && options.readOnly &&
+        (version.error().kind == ErrorKind::Io || version.error().kind == ErrorKind::ReadOnly) &&
+        !QFileInfo::exists(path + QStringLiteral("-wal"))) {
+        // A WAL database in a folder we cannot write: SQLite cannot create the shared-memory
+        // file readers coordinate through. Without a "-wal" file nobody is writing (a writer
+        // keeps it while connected, and could not create it here either), so the main file
+        // alone is the whole database and can be read as immutable.
+        if (auto immutable = m_db.open(path, Connection::Mode::ReadOnlyImmutable); !immutable)
+            return fail(immutable.error());
+        version = m_db.queryInt("PRAGMA user_version");
+    }
     if (!version)
         return fail(
             {version.error().kind,
@@ -194,18 +220,36 @@ StoreResult<OpenReport> HistoryStore::openChecked(const QString &path, const Ope
                                     .arg(*version)
                                     .arg(schema::kCurrentVersion)});
     report.previousVersion = int(*version);
+    if (options.readOnly && report.previousVersion == 0)
+        return fail({ErrorKind::InvalidInput,
+                     QStringLiteral("%1 is not a Parlo history file (an SQLite database without Parlo's "
+                                    "tables). It was left untouched.")
+                         .arg(file)});
 
     if (existed && QFileInfo(path).size() > 0 && !options.readOnly) {
         if (auto checked = checkIntegrity(path, options); !checked)
             return fail(checked.error());
     }
 
-    if (auto configured = configure(options); !configured)
-        return fail(detail::describe(configured.error(), path, QStringLiteral("opening the history")));
     if (options.readOnly) {
         report.schemaVersion = report.previousVersion;
-        return report;
+        if (report.previousVersion < schema::kCurrentVersion) {
+            // Written by an older Parlo: upgrade a private copy, leave the file as it is.
+            if (auto copied = m_db.copyToMemory(); !copied)
+                return fail(detail::describe(copied.error(), path, QStringLiteral("reading the history"),
+                                             options.markDamage));
+            auto migrated = schema::migrate(m_db, report.previousVersion);
+            if (!migrated)
+                return fail(detail::describe(migrated.error(), path, QStringLiteral("reading the history"),
+                                             options.markDamage));
+            report.schemaVersion = *migrated;
+        }
     }
+    if (auto configured = configure(options); !configured)
+        return fail(detail::describe(configured.error(), path, QStringLiteral("opening the history"),
+                                     options.markDamage));
+    if (options.readOnly)
+        return report;
 
     auto migrated = schema::migrate(m_db, report.previousVersion);
     if (!migrated)
@@ -214,6 +258,15 @@ StoreResult<OpenReport> HistoryStore::openChecked(const QString &path, const Ope
     if (report.previousVersion > 0 && report.previousVersion < report.schemaVersion)
         qCInfo(lcStorage) << "history upgraded from schema" << report.previousVersion << "to"
                           << report.schemaVersion;
+
+    // Our own token first, so another opener never takes this connection's answers for a
+    // dead writer's; then the lock files of writers long gone are cleared away.
+    QString tokenError;
+    m_writer = WriterToken::acquire(path, &tokenError);
+    if (!m_writer)
+        qCWarning(lcStorage) << "no writer token for" << file << "(" << tokenError
+                             << "): another Parlo opening this history may mark our unfinished answer interrupted";
+    WriterToken::sweep(path);
 
     auto interrupted = recoverInterrupted();
     if (!interrupted)
@@ -299,14 +352,51 @@ StoreResult<QString> HistoryStore::setAsideCorrupt(const QString &path)
 
 StoreResult<int> HistoryStore::recoverInterrupted()
 {
+    // Which writers left answers unfinished, and which of them are gone. A writer cannot come
+    // back to life, so testing before the transaction is safe; one that dies after the test
+    // is found by the next opener. Rows without a token come from a Parlo before writer
+    // tokens (or one that could not take a token): their writer is taken for gone, as before.
+    QStringList gone;
+    bool legacy = false;
+    {
+        auto st = m_db.prepare("SELECT DISTINCT writer FROM messages WHERE state = 'streaming'");
+        if (!st)
+            return st.error();
+        for (;;) {
+            auto row = st->next();
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            const QString writer = st->text(0);
+            if (st->isNull(0) || writer.isEmpty())
+                legacy = true;
+            else if (writer != writerId() && !WriterToken::isAlive(m_path, writer))
+                gone.append(writer);
+        }
+    }
+    if (gone.isEmpty() && !legacy)
+        return 0;
+
     Transaction tx(m_db);
     STORE_TRY(tx.begin());
-    STORE_TRY(m_db.exec("INSERT OR IGNORE INTO generations(message_id) "
-                        "SELECT id FROM messages WHERE state = 'streaming'"));
-    STORE_TRY(m_db.exec("UPDATE generations SET finish_reason = 'interrupted' WHERE message_id IN "
-                        "(SELECT id FROM messages WHERE state = 'streaming')"));
-    STORE_TRY(m_db.exec("UPDATE messages SET state = 'done' WHERE state = 'streaming'"));
+    STORE_TRY(m_db.exec("CREATE TEMP TABLE IF NOT EXISTS parlo_gone_writers(writer TEXT PRIMARY KEY); "
+                        "DELETE FROM parlo_gone_writers"));
+    for (const QString &writer : gone) {
+        auto insert = m_db.prepare("INSERT OR IGNORE INTO parlo_gone_writers(writer) VALUES (?)");
+        if (!insert)
+            return insert.error();
+        STORE_TRY(insert->bind(1, writer).run());
+    }
+    constexpr const char *kAbandoned =
+        "state = 'streaming' AND (writer IS NULL OR writer = '' OR writer IN (SELECT writer FROM parlo_gone_writers))";
+    STORE_TRY(m_db.exec(QStringLiteral("INSERT OR IGNORE INTO generations(message_id) "
+                                       "SELECT id FROM messages WHERE %1").arg(QLatin1String(kAbandoned))));
+    STORE_TRY(m_db.exec(QStringLiteral("UPDATE generations SET finish_reason = 'interrupted' WHERE message_id IN "
+                                       "(SELECT id FROM messages WHERE %1)").arg(QLatin1String(kAbandoned))));
+    STORE_TRY(m_db.exec(QStringLiteral("UPDATE messages SET state = 'done' WHERE %1").arg(QLatin1String(kAbandoned))));
     const int count = m_db.changes();
+    STORE_TRY(m_db.exec("DELETE FROM parlo_gone_writers"));
     STORE_TRY(tx.commit());
     return count;
 }
@@ -319,7 +409,7 @@ StoreError HistoryStore::notFound(const char *what, qint64 id) const
 
 StoreError HistoryStore::describe(const StoreError &error, const QString &action) const
 {
-    return detail::describe(error, m_path, action);
+    return detail::describe(error, m_path, action, m_markDamage);
 }
 
 } // namespace parlo::storage

@@ -11,7 +11,11 @@
 
 #include <QString>
 
+#include <memory>
+
 namespace parlo::storage {
+
+class WriterToken;
 
 struct OpenOptions
 {
@@ -19,8 +23,12 @@ struct OpenOptions
     // A damaged file is renamed to "<name>.corrupt-<timestamp>" and a fresh one started. Off:
     // the open fails with ErrorKind::Corrupt instead.
     bool recoverCorrupt = true;
-    // Read-only connections (HistoryService's reader) skip migrations and crash recovery.
+    // Read-only connections (HistoryService's reader, parlo-cli's read commands) open the file
+    // with SQLITE_OPEN_READONLY: no migration on disk, no crash recovery, nothing created. An
+    // older schema is upgraded in a private in-memory copy.
     bool readOnly = false;
+    // Leave "<name>.needs-check" beside a file that showed damage. Read commands leave nothing.
+    bool markDamage = true;
     int busyTimeoutMs = 5000;
     // Files up to this size get a full quick_check on every open (~15 ms per MiB). Larger ones
     // get it when the previous session met damage (it leaves "<name>.needs-check"); otherwise
@@ -87,8 +95,12 @@ public:
     StoreResult<void> switchToBranch(qint64 messageId);
     // Deletes the message and everything below it; the parent shows its newest remaining child.
     StoreResult<void> deleteMessageSubtree(qint64 messageId);
-    // Ends every 'streaming' message as interrupted, keeping its text. open() calls it.
+    // Ends every 'streaming' message whose writer is gone (its WriterToken is no longer held)
+    // as interrupted, keeping its text. Answers other processes are still writing are left
+    // alone. open() calls it.
     StoreResult<int> recoverInterrupted();
+    // This store's writer token id (empty when read-only or when no token could be taken).
+    QString writerId() const;
 
     // Full-text search over message text and titles, best first (bm25), with snippets.
     StoreResult<QList<SearchHit>> search(const QString &text, int limit = 50);
@@ -117,6 +129,8 @@ private:
     Connection m_db;
     QString m_path;
     bool m_readOnly = false;
+    bool m_markDamage = true;
+    std::unique_ptr<WriterToken> m_writer;
 };
 
 } // namespace parlo::storage

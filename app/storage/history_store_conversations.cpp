@@ -11,7 +11,7 @@ using detail::nowMs;
 
 StoreResult<Folder> HistoryStore::createFolder(const QString &name)
 {
-    return detail::guarded(m_path, QStringLiteral("creating the folder"), [&]() -> StoreResult<Folder> {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("creating the folder"), [&]() -> StoreResult<Folder> {
         const QString trimmed = name.trimmed();
         if (trimmed.isEmpty())
             return StoreError{ErrorKind::InvalidInput, QStringLiteral("a folder needs a name")};
@@ -26,7 +26,7 @@ StoreResult<Folder> HistoryStore::createFolder(const QString &name)
 
 StoreResult<void> HistoryStore::renameFolder(qint64 folderId, const QString &name)
 {
-    return detail::guarded(m_path, QStringLiteral("renaming the folder"), [&]() -> StoreResult<void> {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("renaming the folder"), [&]() -> StoreResult<void> {
         if (name.trimmed().isEmpty())
             return StoreError{ErrorKind::InvalidInput, QStringLiteral("a folder needs a name")};
         auto st = m_db.prepare("UPDATE folders SET name = ? WHERE id = ?");
@@ -39,7 +39,7 @@ StoreResult<void> HistoryStore::renameFolder(qint64 folderId, const QString &nam
 
 StoreResult<void> HistoryStore::deleteFolder(qint64 folderId)
 {
-    return detail::guarded(m_path, QStringLiteral("deleting the folder"), [&]() -> StoreResult<void> {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("deleting the folder"), [&]() -> StoreResult<void> {
         auto st = m_db.prepare("DELETE FROM folders WHERE id = ?"); // conversations: ON DELETE SET NULL
         if (!st)
             return st.error();
@@ -68,7 +68,7 @@ StoreResult<QList<Folder>> HistoryStore::folders()
 StoreResult<Conversation> HistoryStore::createConversation(const NewConversation &settings)
 {
     return detail::guarded(
-        m_path, QStringLiteral("creating the conversation"), [&]() -> StoreResult<Conversation> {
+        m_path, m_markDamage, QStringLiteral("creating the conversation"), [&]() -> StoreResult<Conversation> {
             auto st = m_db.prepare(
                 "INSERT INTO conversations(uuid, title, title_is_auto, created_at, updated_at, "
                 "folder_id, system_prompt, model, sampling_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -100,7 +100,7 @@ StoreResult<void> HistoryStore::touchConversation(qint64 conversationId)
 
 StoreResult<void> HistoryStore::renameConversation(qint64 conversationId, const QString &title)
 {
-    return detail::guarded(m_path, QStringLiteral("renaming the conversation"), [&]() -> StoreResult<void> {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("renaming the conversation"), [&]() -> StoreResult<void> {
         const QString trimmed = title.simplified();
         // An empty title hands the name back to auto-titling.
         auto st = m_db.prepare("UPDATE conversations SET title = ?, title_is_auto = ? WHERE id = ?");
@@ -113,7 +113,7 @@ StoreResult<void> HistoryStore::renameConversation(qint64 conversationId, const 
 
 StoreResult<void> HistoryStore::setPinned(qint64 conversationId, bool pinned)
 {
-    return detail::guarded(m_path, QStringLiteral("pinning the conversation"), [&]() -> StoreResult<void> {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("pinning the conversation"), [&]() -> StoreResult<void> {
         auto st = m_db.prepare("UPDATE conversations SET pinned = ? WHERE id = ?");
         if (!st)
             return st.error();
@@ -124,7 +124,7 @@ StoreResult<void> HistoryStore::setPinned(qint64 conversationId, bool pinned)
 
 StoreResult<void> HistoryStore::moveToFolder(qint64 conversationId, qint64 folderId)
 {
-    return detail::guarded(m_path, QStringLiteral("moving the conversation"), [&]() -> StoreResult<void> {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("moving the conversation"), [&]() -> StoreResult<void> {
         auto st = m_db.prepare("UPDATE conversations SET folder_id = ? WHERE id = ?");
         if (!st)
             return st.error();
@@ -140,7 +140,7 @@ StoreResult<void> HistoryStore::setConversationSettings(qint64 conversationId, c
                                                         const QString &model, const QJsonObject &sampling)
 {
     return detail::guarded(
-        m_path, QStringLiteral("saving the conversation settings"), [&]() -> StoreResult<void> {
+        m_path, m_markDamage, QStringLiteral("saving the conversation settings"), [&]() -> StoreResult<void> {
             auto st = m_db.prepare(
                 "UPDATE conversations SET system_prompt = ?, model = ?, sampling_json = ? WHERE id = ?");
             if (!st)
@@ -156,7 +156,7 @@ StoreResult<void> HistoryStore::setConversationSettings(qint64 conversationId, c
 
 StoreResult<void> HistoryStore::deleteConversation(qint64 conversationId)
 {
-    return detail::guarded(m_path, QStringLiteral("deleting the conversation"), [&]() -> StoreResult<void> {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("deleting the conversation"), [&]() -> StoreResult<void> {
         auto st = m_db.prepare("DELETE FROM conversations WHERE id = ?"); // messages: ON DELETE CASCADE
         if (!st)
             return st.error();
@@ -235,7 +235,7 @@ StoreResult<ConversationSummary> HistoryStore::summary(qint64 conversationId)
 StoreResult<Conversation> HistoryStore::conversation(qint64 conversationId)
 {
     return detail::guarded(
-        m_path, QStringLiteral("opening the conversation"), [&]() -> StoreResult<Conversation> {
+        m_path, m_markDamage, QStringLiteral("opening the conversation"), [&]() -> StoreResult<Conversation> {
             auto head = summary(conversationId);
             if (!head)
                 return head.error();

@@ -8,7 +8,7 @@ namespace parlo::storage {
 
 StoreResult<ImportReport> HistoryStore::importConversations(const QList<Conversation> &conversations)
 {
-    return detail::guarded(m_path, QStringLiteral("importing conversations"),
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("importing conversations"),
                            [&]() -> StoreResult<ImportReport> {
                                // All or nothing: a file that fails halfway leaves the history as it was.
                                Transaction tx(m_db);

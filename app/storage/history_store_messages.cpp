@@ -87,17 +87,22 @@ StoreResult<Message> HistoryStore::insertMessage(qint64 conversationId, qint64 p
     }
     const qint64 now = nowMs();
     auto st =
-        m_db.cached("INSERT INTO messages(conversation_id, parent_id, role, content, created_at, state) "
-                    "VALUES (?, ?, ?, ?, ?, ?)");
+        m_db.cached("INSERT INTO messages(conversation_id, parent_id, role, content, created_at, state, writer) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return st.error();
-    auto inserted = st->bind(1, conversationId)
+    st->bind(1, conversationId)
                         .bindId(2, parentId)
                         .bind(3, roleName(role))
                         .bind(4, content)
                         .bind(5, now)
-                        .bind(6, state == MessageState::Streaming ? "streaming" : "done")
-                        .run();
+                        .bind(6, state == MessageState::Streaming ? "streaming" : "done");
+    // Only an answer being written needs its writer: recovery tests that writer's token.
+    if (state == MessageState::Streaming && !writerId().isEmpty())
+        st->bind(7, writerId());
+    else
+        st->bindNull(7);
+    auto inserted = st->run();
     if (!inserted && inserted.error().kind == ErrorKind::InvalidInput)
         return notFound("conversation", conversationId);
     STORE_TRY(inserted);
@@ -130,7 +135,7 @@ StoreResult<Message> HistoryStore::insertMessage(qint64 conversationId, qint64 p
 StoreResult<Message> HistoryStore::addMessage(qint64 conversationId, qint64 parentId, Role role,
                                               const QString &content)
 {
-    return detail::guarded(m_path, QStringLiteral("saving the message"), [&] {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("saving the message"), [&] {
         return insertMessage(conversationId, parentId, role, content, MessageState::Done, nullptr);
     });
 }
@@ -138,7 +143,7 @@ StoreResult<Message> HistoryStore::addMessage(qint64 conversationId, qint64 pare
 StoreResult<Message> HistoryStore::beginAssistantMessage(qint64 conversationId, qint64 parentId,
                                                          const GenerationInfo &info)
 {
-    return detail::guarded(m_path, QStringLiteral("saving the answer"), [&] {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("saving the answer"), [&] {
         return insertMessage(conversationId, parentId, Role::Assistant, QString(), MessageState::Streaming,
                              &info);
     });
@@ -146,7 +151,7 @@ StoreResult<Message> HistoryStore::beginAssistantMessage(qint64 conversationId, 
 
 StoreResult<void> HistoryStore::updateStreamingContent(qint64 messageId, const QString &content)
 {
-    return detail::guarded(m_path, QStringLiteral("saving the answer"), [&]() -> StoreResult<void> {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("saving the answer"), [&]() -> StoreResult<void> {
         auto st = m_db.cached("UPDATE messages SET content = ? WHERE id = ? AND state = 'streaming'");
         if (!st)
             return st.error();
@@ -161,7 +166,7 @@ StoreResult<void> HistoryStore::updateStreamingContent(qint64 messageId, const Q
 StoreResult<void> HistoryStore::finishMessage(qint64 messageId, const QString &content,
                                               const GenerationInfo &info)
 {
-    return detail::guarded(m_path, QStringLiteral("saving the answer"), [&]() -> StoreResult<void> {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("saving the answer"), [&]() -> StoreResult<void> {
         Transaction tx(m_db);
         STORE_TRY(tx.begin());
         auto ref = lookup(m_db, messageId);
@@ -179,7 +184,7 @@ StoreResult<void> HistoryStore::finishMessage(qint64 messageId, const QString &c
 
 StoreResult<Message> HistoryStore::branchFrom(qint64 messageId, const QString &content)
 {
-    return detail::guarded(m_path, QStringLiteral("saving the edited message"),
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("saving the edited message"),
                            [&]() -> StoreResult<Message> {
                                auto ref = lookup(m_db, messageId);
                                if (!ref)
@@ -191,7 +196,7 @@ StoreResult<Message> HistoryStore::branchFrom(qint64 messageId, const QString &c
 
 StoreResult<void> HistoryStore::switchToBranch(qint64 messageId)
 {
-    return detail::guarded(m_path, QStringLiteral("switching branches"), [&]() -> StoreResult<void> {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("switching branches"), [&]() -> StoreResult<void> {
         auto ref = lookup(m_db, messageId);
         if (!ref)
             return ref.error();
@@ -201,7 +206,7 @@ StoreResult<void> HistoryStore::switchToBranch(qint64 messageId)
 
 StoreResult<void> HistoryStore::deleteMessageSubtree(qint64 messageId)
 {
-    return detail::guarded(m_path, QStringLiteral("deleting the message"), [&]() -> StoreResult<void> {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("deleting the message"), [&]() -> StoreResult<void> {
         Transaction tx(m_db);
         STORE_TRY(tx.begin());
         auto ref = lookup(m_db, messageId);

@@ -55,7 +55,7 @@ StoreResult<qint64> rankFloor(Connection &db, const char *sql, const QString &qu
 
 StoreResult<QList<SearchHit>> HistoryStore::search(const QString &text, int limit)
 {
-    return detail::guarded(m_path, QStringLiteral("searching"), [&]() -> StoreResult<QList<SearchHit>> {
+    return detail::guarded(m_path, m_markDamage, QStringLiteral("searching"), [&]() -> StoreResult<QList<SearchHit>> {
         QList<SearchHit> hits;
         const QString query = ftsQuery(text);
         if (query.isEmpty() || limit <= 0)

@@ -106,6 +106,13 @@ INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
 INSERT INTO conversations_fts(conversations_fts) VALUES ('rebuild');
 )sql";
 
+// Version 4: an answer being written names its writer's token (see writer_token.h), so crash
+// recovery ends only answers whose writer is gone. Older rows have none: their writer, a Parlo
+// from before tokens, is taken for gone.
+constexpr const char *kStep4 = R"sql(
+ALTER TABLE messages ADD COLUMN writer TEXT;
+)sql";
+
 StoreResult<void> runStep(Connection &db, int toVersion)
 {
     Transaction tx(db);
@@ -133,6 +140,8 @@ const char *stepSql(int toVersion)
         return kStep2;
     case 3:
         return kStep3;
+    case 4:
+        return kStep4;
     default:
         return "";
     }

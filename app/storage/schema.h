@@ -2,13 +2,14 @@
 // Version 1: folders, conversations, messages as a tree (with the model name on each message).
 // Version 2: streaming state, remembered active branches, generation metadata in its own table.
 // Version 3: FTS5 indexes over message text and conversation titles, kept in sync by triggers.
+// Version 4: messages.writer, the token of the process writing a streaming answer.
 #pragma once
 
 #include "sqlite_connection.h"
 
 namespace parlo::storage::schema {
 
-constexpr int kCurrentVersion = 3;
+constexpr int kCurrentVersion = 4;
 
 // The SQL of the step that takes the schema from `toVersion - 1` to `toVersion`.
 const char *stepSql(int toVersion);

@@ -1,5 +1,7 @@
 #include "sqlite_connection.h"
 
+#include <QFileInfo>
+#include <QUrl>
 #include <sqlite3.h>
 
 namespace parlo::storage {
@@ -178,20 +180,60 @@ Connection::~Connection()
     close();
 }
 
-StoreResult<void> Connection::open(const QString &path, bool create)
+StoreResult<void> Connection::open(const QString &path, Mode mode)
 {
     close();
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-    if (create)
-        flags |= SQLITE_OPEN_CREATE;
+    int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    QByteArray name = path.toUtf8();
+    switch (mode) {
+    case Mode::ReadWrite:
+        flags |= SQLITE_OPEN_READWRITE;
+        break;
+    case Mode::ReadWriteCreate:
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        break;
+    case Mode::ReadOnly:
+        flags |= SQLITE_OPEN_READONLY;
+        break;
+    case Mode::ReadOnlyImmutable:
+        flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+        name = QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()).toEncoded() + "?immutable=1";
+        break;
+    }
     sqlite3 *db = nullptr;
-    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &db, flags, nullptr);
+    const int rc = sqlite3_open_v2(name.constData(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
         const QString reason = QString::fromUtf8(db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         sqlite3_close_v2(db);
         return StoreError{errorKindFromSqlite(rc), reason};
     }
     m_db = db;
+    sqlite3_extended_result_codes(m_db, 1);
+    return {};
+}
+
+StoreResult<void> Connection::copyToMemory()
+{
+    if (!m_db)
+        return StoreError{ErrorKind::NotOpen, QStringLiteral("no database is open")};
+    sqlite3 *memory = nullptr;
+    int rc = sqlite3_open_v2(":memory:", &memory, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc == SQLITE_OK) {
+        sqlite3_backup *backup = sqlite3_backup_init(memory, "main", m_db, "main");
+        if (!backup) {
+            rc = sqlite3_errcode(memory);
+        } else {
+            sqlite3_backup_step(backup, -1);
+            rc = sqlite3_backup_finish(backup);
+        }
+    }
+    if (rc != SQLITE_OK) {
+        const QString reason = QString::fromUtf8(memory ? sqlite3_errmsg(memory) : sqlite3_errstr(rc));
+        sqlite3_close_v2(memory);
+        return StoreError{errorKindFromSqlite(rc), QStringLiteral("copying the history into memory: %1").arg(reason)};
+    }
+    close();
+    m_db = memory;
     sqlite3_extended_result_codes(m_db, 1);
     return {};
 }

@@ -71,9 +71,19 @@ public:
     Connection &operator=(const Connection &) = delete;
     ~Connection();
 
-    // `create`: make the file if missing. Returns the raw SQLite code alongside the error so
-    // open() can tell "cannot create here" from "not a database".
-    StoreResult<void> open(const QString &path, bool create);
+    enum class Mode
+    {
+        ReadWrite,
+        ReadWriteCreate, // makes the file if missing
+        ReadOnly,        // SQLITE_OPEN_READONLY: this connection never writes the file
+        // Read-only, and SQLite assumes nobody changes the file: no locks, no shared memory,
+        // no "-wal" read. Only for a WAL database that no writer has open.
+        ReadOnlyImmutable,
+    };
+    StoreResult<void> open(const QString &path, Mode mode);
+    // Replaces this connection with an in-memory copy of its database, so a read-only reader
+    // can upgrade an old schema without writing the file.
+    StoreResult<void> copyToMemory();
     void close();
     bool isOpen() const { return m_db != nullptr; }
     sqlite3 *handle() const { return m_db; }

@@ -41,14 +41,16 @@ inline QString needsCheckMarker(const QString &path)
 }
 
 // Rewrites a low-level error as a sentence about `action` ("saving the message") for `path`.
-StoreError describe(const StoreError &error, const QString &path, const QString &action);
+// With `markDamage`, damage leaves needsCheckMarker(path) for the next open.
+StoreError describe(const StoreError &error, const QString &path, const QString &action, bool markDamage = true);
 
 // Runs `body` and, on failure, describes its error for the user.
-template <typename F> auto guarded(const QString &path, const QString &action, F &&body) -> decltype(body())
+template <typename F>
+auto guarded(const QString &path, bool markDamage, const QString &action, F &&body) -> decltype(body())
 {
     auto result = body();
     if (!result.ok())
-        return describe(result.error(), path, action);
+        return describe(result.error(), path, action, markDamage);
     return result;
 }
 

@@ -11,6 +11,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
+#include <memory>
+#include <optional>
+#include <sys/types.h>
+
 using namespace parlo::storage;
 
 namespace {
@@ -24,10 +29,16 @@ struct Run
     QByteArray err;
 };
 
+// PARLO_CLI_UNDER_TEST runs these tests against another build (an older one, to see them fail).
+QString cliPath()
+{
+    return qEnvironmentVariable("PARLO_CLI_UNDER_TEST", QStringLiteral(PARLO_CLI_PATH));
+}
+
 Run runCli(const QStringList &args)
 {
     QProcess process;
-    process.start(PARLO_CLI_PATH, args);
+    process.start(cliPath(), args);
     Run run;
     if (!process.waitForFinished(60000))
         return run;
@@ -49,6 +60,56 @@ QString sha256Prefix(const QString &path)
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QString::fromLatin1(QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex().left(16));
+}
+
+// A `parlo-cli chat` caught in the middle of its answer: started, then stopped with SIGSTOP as
+// soon as the answer's first text arrives, while its row is still 'streaming'. The model is
+// fast, so an attempt can miss (the answer already finished); the caller tries again.
+struct PausedChat
+{
+    std::unique_ptr<QProcess> process;
+    qint64 conversationId = 0;
+    qint64 messageId = 0;
+    QByteArray out;
+};
+
+std::optional<PausedChat> startAndPauseChat(const QString &db, const QString &model)
+{
+    PausedChat chat;
+    chat.process = std::make_unique<QProcess>();
+    chat.process->start(cliPath(), {"chat", "--db", db, "--model", model, "--device", "cpu", "--threads", "1",
+                                    "--seed", "3", "--ignore-eos", "-n", "400", "Tell me a long story."});
+    if (!chat.process->waitForStarted(10000))
+        return std::nullopt;
+    QElapsedTimer timer;
+    timer.start();
+    while (chat.out.isEmpty() && timer.elapsed() < 60000 && chat.process->state() == QProcess::Running) {
+        chat.process->waitForReadyRead(5);
+        chat.out += chat.process->readAllStandardOutput();
+    }
+    if (chat.out.isEmpty() || ::kill(pid_t(chat.process->processId()), SIGSTOP) != 0) {
+        chat.process->waitForFinished(60000);
+        return std::nullopt;
+    }
+    chat.conversationId = conversationIdIn(chat.process->readAllStandardError());
+    HistoryStore reader;
+    OpenOptions readOnly;
+    readOnly.readOnly = true;
+    readOnly.create = false;
+    if (chat.conversationId <= 0 || !reader.open(db, readOnly).ok()) {
+        ::kill(pid_t(chat.process->processId()), SIGCONT);
+        chat.process->waitForFinished(60000);
+        return std::nullopt;
+    }
+    auto c = reader.conversation(chat.conversationId);
+    const auto path = c.ok() ? c->activePath() : QList<const Message *>();
+    if (path.size() != 2 || path[1]->state != MessageState::Streaming) {
+        ::kill(pid_t(chat.process->processId()), SIGCONT);
+        chat.process->waitForFinished(60000);
+        return std::nullopt; // missed it: the answer was done before the stop
+    }
+    chat.messageId = path[1]->id;
+    return chat;
 }
 
 } // namespace
@@ -127,6 +188,85 @@ private slots:
         for (const Message *m : path)
             QVERIFY2(shown.out.contains(m->content.trimmed().toUtf8()), shown.out.constData());
         QVERIFY2(shown.out.contains("stories260K-F32.gguf"), shown.out.constData());
+    }
+
+    // Issue 17: while `parlo-cli chat` streamed an answer, `parlo-cli history list` (and any
+    // other opener) from a second shell marked it "interrupted"; the writer then failed with
+    // "the conversation is no longer saved" and the stored answer lost its end.
+    void historyCommandsBesideAStreamingChatLeaveItWhole()
+    {
+        PARLO_REQUIRE_TEST_FILE(model, kModel);
+        QTemporaryDir dir;
+        const QString db = dir.filePath("history.sqlite");
+        const QString emptyExport = dir.filePath("nothing.json");
+        QFile f(emptyExport);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format":"parlo-history","version":1,"conversations":[]})");
+        f.close();
+
+        std::optional<PausedChat> chat;
+        int attempts = 0;
+        while (attempts < 8 && !chat) {
+            ++attempts;
+            chat = startAndPauseChat(db, model);
+        }
+        if (!chat)
+            QSKIP("the model answered too fast to be caught mid-answer 8 times in a row");
+        qInfo("caught the answer mid-stream on attempt %d, after %lld bytes", attempts, qlonglong(chat->out.size()));
+
+        // A reader and a writer (import recovers crashed answers when it opens) beside it.
+        const Run list = runCli({"history", "--db", db, "list"});
+        const Run import = runCli({"history", "--db", db, "import", emptyExport});
+        ::kill(pid_t(chat->process->processId()), SIGCONT);
+        QVERIFY(chat->process->waitForFinished(120000));
+        chat->out += chat->process->readAllStandardOutput();
+        const QByteArray err = chat->process->readAllStandardError();
+        QVERIFY2(list.exitCode == 0 && list.out.contains("Tell me a long story."), list.err.constData());
+        QVERIFY2(import.exitCode == 0, import.err.constData());
+        QVERIFY2(!import.err.contains("interrupted"), import.err.constData());
+        QCOMPARE(chat->process->exitStatus(), QProcess::NormalExit);
+        QVERIFY2(chat->process->exitCode() == 0, err.constData());
+        QVERIFY2(!err.contains("no longer saved"), err.constData());
+
+        HistoryStore store;
+        QVERIFY(store.open(db).ok());
+        auto c = store.conversation(chat->conversationId);
+        QVERIFY(c.ok());
+        const Message *answer = c->message(chat->messageId);
+        QVERIFY(answer);
+        QCOMPARE(answer->state, MessageState::Done);
+        QCOMPARE(answer->generation->finishReason, FinishReason::Length);
+        QCOMPARE(answer->content.toUtf8() + "\n", chat->out); // stored whole
+    }
+
+    // The other half of the rule: a writer that was killed is gone, and the next opener that
+    // writes marks its answer interrupted (a reader leaves it be).
+    void killedChatIsMarkedInterruptedByTheNextWriter()
+    {
+        PARLO_REQUIRE_TEST_FILE(model, kModel);
+        QTemporaryDir dir;
+        const QString db = dir.filePath("history.sqlite");
+        std::optional<PausedChat> chat;
+        int attempts = 0;
+        while (attempts < 8 && !chat) {
+            ++attempts;
+            chat = startAndPauseChat(db, model);
+        }
+        if (!chat)
+            QSKIP("the model answered too fast to be caught mid-answer 8 times in a row");
+        qInfo("caught the answer mid-stream on attempt %d, after %lld bytes", attempts, qlonglong(chat->out.size()));
+        chat->process->kill(); // SIGKILL, even while stopped
+        QVERIFY(chat->process->waitForFinished(10000));
+
+        const Run list = runCli({"history", "--db", db, "list"});
+        QVERIFY2(list.exitCode == 0 && !list.err.contains("interrupted"), list.err.constData());
+        HistoryStore store;
+        auto report = store.open(db);
+        QVERIFY(report.ok());
+        QCOMPARE(report->interruptedMessages, 1);
+        const Message *answer = store.conversation(chat->conversationId)->message(chat->messageId);
+        QCOMPARE(answer->state, MessageState::Done);
+        QCOMPARE(answer->generation->finishReason, FinishReason::Interrupted);
     }
 
     void corruptDatabaseIsSetAside()

@@ -1,6 +1,7 @@
 // Test helper: streams an endless answer into a history database through ChatRecorder, as the
-// chat worker will, printing each time a write reaches the database. test_storage_streaming
-// kills it with SIGKILL mid-answer.
+// chat worker will, printing each time a write reaches the database (and "failed …" if a write
+// is refused). test_storage_streaming opens the database beside it while it writes, and kills
+// it with SIGKILL mid-answer.
 #include "storage/chat_recorder.h"
 #include "storage/history_store.h"
 
@@ -25,6 +26,11 @@ int main(int argc, char **argv)
     }
     DirectStoreAccess access(store);
     ChatRecorder recorder(&access);
+    // A write that fails means someone else ended our answer: the test must see that.
+    recorder.setStorageErrorHandler([](const StoreError &e) {
+        std::printf("failed %s\n", qPrintable(e.message));
+        std::fflush(stdout);
+    });
     recorder.startNew({});
     recorder.addUserMessage(QStringLiteral("Tell me a very long story."));
     GenerationInfo info;

@@ -44,7 +44,7 @@ private slots:
         auto report = store.open(path);
         QVERIFY_OK(report);
         QCOMPARE(report->previousVersion, 1);
-        QCOMPARE(report->schemaVersion, 3);
+        QCOMPARE(report->schemaVersion, schema::kCurrentVersion);
 
         auto c = store.conversation(1);
         QVERIFY_OK(c);
@@ -109,6 +109,59 @@ private slots:
         QVERIFY_OK(titles);
         QVERIFY(
             std::any_of(titles->begin(), titles->end(), [](const SearchHit &h) { return h.messageId == 0; }));
+    }
+
+    // v3 → v4: messages get the writer column. The answer a pre-token Parlo left streaming has
+    // no writer, so it counts as abandoned and is recovered, as before.
+    void upgradesVersion3()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("v3.sqlite");
+        QVERIFY(buildFixture("history-v3.sql", path));
+        QCOMPARE(rawInt(path, "PRAGMA user_version"), qint64(3));
+        QCOMPARE(rawInt(path, "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'writer'"), qint64(0));
+
+        HistoryStore store;
+        auto report = store.open(path);
+        QVERIFY_OK(report);
+        QCOMPARE(report->previousVersion, 3);
+        QCOMPARE(report->schemaVersion, 4);
+        QCOMPARE(report->interruptedMessages, 1);
+        const Message *cut = store.conversation(1)->message(7);
+        QCOMPARE(cut->generation->finishReason, FinishReason::Interrupted);
+        QCOMPARE(cut->content, QString("On day two, eat grilled sardines in"));
+
+        // New answers record their writer.
+        auto answer = store.beginAssistantMessage(1, 4, sampleGeneration(FinishReason::None));
+        QVERIFY_OK(answer);
+        store.close();
+        QCOMPARE(rawInt(path, "PRAGMA user_version"), qint64(4));
+        QCOMPARE(rawInt(path, QStringLiteral("SELECT length(writer) FROM messages WHERE id = %1").arg(answer->id)),
+                 qint64(36));
+    }
+
+    // A read-only open of an old file upgrades a copy in memory and leaves the file as it was.
+    void readOnlyOpenOfAnOldFileChangesNothing()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("v1.sqlite");
+        QVERIFY(buildFixture("history-v1.sql", path));
+        const QByteArray before = fileBytes(path);
+        HistoryStore store;
+        OpenOptions options;
+        options.readOnly = true;
+        options.create = false;
+        auto report = store.open(path, options);
+        QVERIFY_OK(report);
+        QCOMPARE(report->previousVersion, 1);
+        QCOMPARE(report->schemaVersion, schema::kCurrentVersion);
+        auto list = store.listConversations();
+        QVERIFY_OK(list);
+        QVERIFY(!list->isEmpty());
+        QVERIFY(!store.addMessage(1, 0, Role::User, "no").ok()); // query_only
+        store.close();
+        QCOMPARE(fileBytes(path), before);
+        QCOMPARE(rawInt(path, "PRAGMA user_version"), qint64(1));
     }
 
     // A step that fails leaves the file at the version before it: each step is one transaction.

@@ -1,6 +1,8 @@
-// Streaming safety: throttled writes while an answer streams, and a child process killed with
-// SIGKILL mid-answer whose partial text comes back marked "interrupted".
+// Streaming safety: throttled writes while an answer streams; another opener (in this process or
+// beside a live writer process) leaves a live answer alone; a child process killed with SIGKILL
+// mid-answer has its partial text come back marked "interrupted".
 #include "storage/chat_recorder.h"
+#include "storage/writer_token.h"
 #include "storage_test_util.h"
 
 #include <QProcess>
@@ -29,6 +31,35 @@ private:
     HistoryStore &m_store;
     const qint64 &m_clock;
 };
+
+// Reads the helper's lines until `flushes` more writes reached the database; a refused write
+// fails the wait and is returned in `failure`.
+bool waitForFlushes(QProcess &helper, int flushes, qint64 &conversationId, qint64 &messageId, qint64 &lastFlushed,
+                    QString &failure)
+{
+    QElapsedTimer timer;
+    timer.start();
+    int seen = 0;
+    while (seen < flushes && timer.elapsed() < 30000) {
+        if (!helper.canReadLine() && !helper.waitForReadyRead(1000))
+            continue;
+        while (helper.canReadLine()) {
+            const QString line = QString::fromUtf8(helper.readLine()).trimmed();
+            const QStringList parts = line.split(' ');
+            if (parts.size() == 4 && parts[0] == "conversation") {
+                conversationId = parts[1].toLongLong();
+                messageId = parts[3].toLongLong();
+            } else if (parts.size() == 2 && parts[0] == "flushed") {
+                ++seen;
+                lastFlushed = parts[1].toLongLong();
+            } else if (parts.value(0) == "failed") {
+                failure = line;
+                return false;
+            }
+        }
+    }
+    return seen >= flushes;
+}
 
 QString expectedStory(int words)
 {
@@ -96,6 +127,96 @@ private slots:
         QCOMPARE(saved->message(id)->state, MessageState::Done);
         QCOMPARE(saved->message(id)->generation->finishReason, FinishReason::User);
         QCOMPARE(saved->title, QString("Tell me a story."));
+    }
+
+    // Two stores in one process are two writers too: each holds its own token.
+    void anotherOpenerLeavesALiveAnswerAlone()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("h.sqlite");
+        HistoryStore writer;
+        QVERIFY_OK(writer.open(path));
+        QVERIFY(!writer.writerId().isEmpty());
+        QVERIFY(QFileInfo::exists(WriterToken::folderFor(path) + "/" + writer.writerId() + ".lock"));
+        QVERIFY(WriterToken::isAlive(path, writer.writerId()));
+        auto c = writer.createConversation({});
+        QVERIFY_OK(c);
+        auto user = writer.addMessage(c->id, 0, Role::User, "Hello?");
+        QVERIFY_OK(user);
+        auto answer = writer.beginAssistantMessage(c->id, user->id, sampleGeneration(FinishReason::None));
+        QVERIFY_OK(answer);
+        QVERIFY_OK(writer.updateStreamingContent(answer->id, "Hel"));
+
+        {
+            HistoryStore other; // the GUI, a second window, parlo-cli chat: it recovers on open
+            auto report = other.open(path);
+            QVERIFY_OK(report);
+            QCOMPARE(report->interruptedMessages, 0);
+            QCOMPARE(other.conversation(c->id)->message(answer->id)->state, MessageState::Streaming);
+        }
+        QVERIFY_OK(writer.updateStreamingContent(answer->id, "Hello there"));
+        QVERIFY_OK(writer.finishMessage(answer->id, "Hello there.", sampleGeneration(FinishReason::Stop)));
+        const QString token = writer.writerId();
+        writer.close();
+        QVERIFY(!WriterToken::isAlive(path, token));
+        QVERIFY(!QFileInfo::exists(WriterToken::folderFor(path) + "/" + token + ".lock"));
+
+        HistoryStore again;
+        QCOMPARE(again.open(path)->interruptedMessages, 0);
+        const Message *m = again.conversation(c->id)->message(answer->id);
+        QCOMPARE(m->content, QString("Hello there."));
+        QCOMPARE(m->generation->finishReason, FinishReason::Stop);
+    }
+
+    // A token id read from a hostile file never becomes a path outside the lock folder.
+    void foreignTokenIdsCountAsGone()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("h.sqlite");
+        QVERIFY(!WriterToken::isAlive(path, "../../etc/passwd"));
+        QVERIFY(!WriterToken::isAlive(path, ""));
+        QVERIFY(!WriterToken::isAlive(path, "0b7c1a52-0c4e-4a8e-9d55-1e0f3a9b7c01")); // no such file
+    }
+
+    // The bug of issue 17: a second process opening the history while another one streams
+    // marked the live answer interrupted, and the writer's next save failed.
+    void liveWriterInAnotherProcessKeepsWritingThenKilledIsInterrupted()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("h.sqlite");
+        QProcess helper;
+        helper.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        helper.start(PARLO_STREAM_HELPER, {path});
+        QVERIFY2(helper.waitForStarted(10000), qPrintable(helper.errorString()));
+        qint64 conversationId = 0, messageId = 0, lastFlushed = 0;
+        QString failure;
+        QVERIFY2(waitForFlushes(helper, 2, conversationId, messageId, lastFlushed, failure), qPrintable(failure));
+
+        for (int round = 0; round < 3; ++round) {
+            HistoryStore other;
+            auto report = other.open(path);
+            QVERIFY_OK(report);
+            QCOMPARE(report->interruptedMessages, 0);
+            auto c = other.conversation(conversationId);
+            QVERIFY_OK(c);
+            QCOMPARE(c->message(messageId)->state, MessageState::Streaming);
+            other.close();
+            // The writer goes on saving: none of its writes is refused.
+            QVERIFY2(waitForFlushes(helper, 2, conversationId, messageId, lastFlushed, failure), qPrintable(failure));
+        }
+
+        helper.kill();
+        QVERIFY(helper.waitForFinished(10000));
+        HistoryStore store;
+        auto report = store.open(path);
+        QVERIFY_OK(report);
+        QCOMPARE(report->interruptedMessages, 1);
+        const Message *m = store.conversation(conversationId)->message(messageId);
+        QCOMPARE(m->generation->finishReason, FinishReason::Interrupted);
+        QVERIFY(m->content.size() >= lastFlushed);
+        // The dead writer's lock file was cleared away; only ours is left.
+        QCOMPARE(QDir(WriterToken::folderFor(path)).entryList(QDir::Files | QDir::Hidden),
+                 QStringList{store.writerId() + ".lock"});
     }
 
     void killedMidAnswerKeepsPartialTextAsInterrupted()
