@@ -165,6 +165,8 @@ Result<std::unique_ptr<Engine>> Engine::load(const std::string &path, const Load
     PARLO_TRY(d.model->checkFileUnchanged());
     if (!prefault(weights, progress, 0.05f, 0.95f))
         return cancelError;
+    // Uploading and prefaulting read every page: a file truncated meanwhile shows here.
+    PARLO_TRY(d.model->checkFileUnchanged());
 
     auto transformer = model::Transformer::create(*d.model, *d.backend, topt);
     if (!transformer)
