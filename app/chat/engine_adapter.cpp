@@ -1,4 +1,5 @@
 #include "chat/engine_adapter.h"
+#include "selftest/self_test_record.h"
 
 #include "chat/generation_settings.h"
 
@@ -22,6 +23,7 @@ Result<LoadedModelInfo> EngineAdapter::load(const std::string &path, const Sampl
     LoadOptions options;
     options.device = !m_device.empty() ? m_device : settings.device.empty() ? std::string("auto") : settings.device;
     options.threads = m_threads;
+    options.deviceVeto = app::selfTestVeto(); // auto skips a GPU whose self-test failed
     options.contextLength = settings.contextLength > 0 ? uint32_t(settings.contextLength) : 0;
     if (progress)
         options.progress = [&progress](float fraction) { return progress(fraction); };

@@ -2,6 +2,7 @@
 
 #include "cli_command.h"
 #include "parlo/devices.h"
+#include "selftest/self_test_record.h"
 
 #include <QRegularExpression>
 
@@ -64,6 +65,7 @@ std::unique_ptr<Engine> EngineOptions::load(const QCommandLineParser &parser, ui
         }
         options.kvType = t == "f32" ? TensorType::F32 : TensorType::F16;
     }
+    options.deviceVeto = app::selfTestVeto(); // auto skips a GPU whose self-test failed
     auto engine = Engine::load(parser.value(model).toStdString(), options);
     if (!engine) {
         printError(QString::fromStdString(engine.error().message));

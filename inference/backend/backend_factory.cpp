@@ -5,11 +5,11 @@
 
 namespace parlo {
 
-Result<BackendSelection> createBackend(const DeviceRequest &request, unsigned cpuThreads)
+Result<BackendSelection> createBackend(const DeviceRequest &request, unsigned cpuThreads, const DeviceVeto &veto)
 {
     const DeviceInventory inventory = request.kind == DeviceRequest::Kind::Cpu ? DeviceInventory{}
                                                                                : enumerateVulkanDevices();
-    auto choice = chooseDevice(inventory, request);
+    auto choice = chooseDevice(inventory, request, veto);
     if (!choice)
         return choice.error();
     BackendSelection selection;

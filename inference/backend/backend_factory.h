@@ -18,6 +18,7 @@ struct BackendSelection
 
 // `request` as parsed from --device / PARLO_DEVICE. An explicit "vulkan[:N]" that cannot be
 // opened is an error; "auto" falls back to the CPU with the reason; "cpu" is the CPU.
-Result<BackendSelection> createBackend(const DeviceRequest &request, unsigned cpuThreads);
+// `veto` as for chooseDevice().
+Result<BackendSelection> createBackend(const DeviceRequest &request, unsigned cpuThreads, const DeviceVeto &veto = {});
 
 } // namespace parlo

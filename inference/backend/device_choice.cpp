@@ -1,6 +1,7 @@
 // Device choice: pure logic over an inventory, so it is testable without any GPU.
 #include "parlo/devices.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -90,7 +91,7 @@ Result<DeviceRequest> deviceRequestFrom(std::optional<std::string_view> commandL
     return DeviceRequest{};
 }
 
-Result<DeviceChoice> chooseDevice(const DeviceInventory &inventory, const DeviceRequest &request)
+Result<DeviceChoice> chooseDevice(const DeviceInventory &inventory, const DeviceRequest &request, const DeviceVeto &veto)
 {
     DeviceChoice choice;
     switch (request.kind) {
@@ -133,6 +134,30 @@ Result<DeviceChoice> chooseDevice(const DeviceInventory &inventory, const Device
         choice.reason = "running on the CPU because no Vulkan device has a compute queue";
         return choice;
     }
+    // Devices in order of preference; a vetoed one gives way to the next, and the CPU comes
+    // before any software rasteriser.
+    std::string refused;
+    if (veto && device->kind != DeviceKind::Cpu) {
+        std::vector<const VulkanDeviceInfo *> ranked;
+        for (const auto &d : inventory.devices) {
+            if (d.hasComputeQueue && d.kind != DeviceKind::Cpu)
+                ranked.push_back(&d);
+        }
+        std::stable_sort(ranked.begin(), ranked.end(), [](auto *a, auto *b) { return rank(a->kind) > rank(b->kind); });
+        device = nullptr;
+        for (const VulkanDeviceInfo *d : ranked) {
+            if (const auto why = veto(*d)) {
+                refused += (refused.empty() ? "" : "; ") + describe(*d) + " is refused: " + *why;
+                continue;
+            }
+            device = d;
+            break;
+        }
+        if (!device) {
+            choice.reason = "running on the CPU because " + refused;
+            return choice;
+        }
+    }
     if (device->kind == DeviceKind::Cpu) {
         // A software rasteriser (lavapipe, SwiftShader) runs shaders many times slower than
         // Parlo's own CPU backend on the same cores; using it would only look like GPU support.
@@ -144,6 +169,8 @@ Result<DeviceChoice> chooseDevice(const DeviceInventory &inventory, const Device
     choice.backend = BackendKind::Vulkan;
     choice.vulkanIndex = device->index;
     choice.reason = describe(*device) + " is the best Vulkan device (discrete > integrated > virtual > CPU)";
+    if (!refused.empty())
+        choice.reason = describe(*device) + " is the best Vulkan device that passed its self-test (" + refused + ")";
     return choice;
 }
 

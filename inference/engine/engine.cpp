@@ -6,6 +6,7 @@
 #include "model/transformer.h"
 #include "backend/backend_factory.h"
 #include "parlo/devices.h"
+#include "parlo/selftest.h"
 
 #include <algorithm>
 #include <chrono>
@@ -131,7 +132,13 @@ Result<std::unique_ptr<Engine>> Engine::load(const std::string &path, const Load
     if (cancelled(0.05f))
         return cancelError;
 
-    auto selection = createBackend(*request, options.threads);
+    DeviceVeto veto;
+    if (options.deviceVeto) {
+        veto = [&options, types = selfTestTypesOf(d.model->file())](const VulkanDeviceInfo &device) {
+            return options.deviceVeto(device, types);
+        };
+    }
+    auto selection = createBackend(*request, options.threads, veto);
     if (!selection)
         return selection.error();
     d.backend = std::move(selection->backend);
@@ -165,6 +172,8 @@ Result<std::unique_ptr<Engine>> Engine::load(const std::string &path, const Load
     PARLO_TRY(d.model->checkFileUnchanged());
     if (!prefault(weights, progress, 0.05f, 0.95f))
         return cancelError;
+    // Uploading and prefaulting read every page: a file truncated meanwhile shows here.
+    PARLO_TRY(d.model->checkFileUnchanged());
 
     auto transformer = model::Transformer::create(*d.model, *d.backend, topt);
     if (!transformer)

@@ -60,6 +60,7 @@ uint32_t File::version() const { return m->parsed.version; }
 uint64_t File::alignment() const { return m->parsed.alignment; }
 uint64_t File::dataOffset() const { return m->parsed.dataOffset; }
 uint64_t File::fileSize() const { return m->bytes.size(); }
+bool File::mappingLost() const { return m->mapping.lost(); }
 const std::vector<KeyValue> &File::metadata() const { return m->parsed.metadata; }
 const std::vector<TensorInfo> &File::tensors() const { return m->parsed.tensors; }
 

@@ -1,5 +1,7 @@
 #include "gguf/mapped_file.h"
 
+#include "core/mapping_guard.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -13,7 +15,8 @@ namespace parlo::gguf {
 MappedFile::~MappedFile() { reset(); }
 
 MappedFile::MappedFile(MappedFile &&other) noexcept
-    : m_data(std::exchange(other.m_data, nullptr)), m_size(std::exchange(other.m_size, 0))
+    : m_data(std::exchange(other.m_data, nullptr)), m_size(std::exchange(other.m_size, 0)),
+      m_guardSlot(std::exchange(other.m_guardSlot, -1))
 {
 }
 
@@ -23,12 +26,16 @@ MappedFile &MappedFile::operator=(MappedFile &&other) noexcept
         reset();
         m_data = std::exchange(other.m_data, nullptr);
         m_size = std::exchange(other.m_size, 0);
+        m_guardSlot = std::exchange(other.m_guardSlot, -1);
     }
     return *this;
 }
 
+bool MappedFile::lost() const { return core::mappingLost(m_guardSlot); }
+
 void MappedFile::reset()
 {
+    core::unguardMapping(std::exchange(m_guardSlot, -1));
     if (m_data)
         ::munmap(m_data, m_size);
     m_data = nullptr;
@@ -65,6 +72,7 @@ Result<MappedFile> MappedFile::open(const std::string &path)
         return makeError("cannot map " + path + " into memory: " + std::strerror(err));
     }
     file.m_data = data;
+    file.m_guardSlot = core::guardMapping(data, file.m_size);
     return file;
 }
 

@@ -14,8 +14,10 @@
 //    and nothing is read from the mapping again;
 //  - replacing a file by rename (how downloads and editors save) keeps our inode alive and
 //    is detected the same way.
-// A truncation racing with a running forward pass cannot be excluded without copying the
-// weights into memory; the window is one token's compute.
+//  - a truncation racing with a running forward pass would raise SIGBUS; the mapping is
+//    guarded (core/mapping_guard.h), so the lost pages read as zeros and the file reports
+//    mappingLost(). The transformer checks after every layer and after the pass, so the
+//    pass that read the changed file ends in this same error, and its logits are dropped.
 
 namespace parlo::model {
 
@@ -157,11 +159,14 @@ uint64_t Model::decodeBytesPerToken() const
 
 Result<void> Model::checkFileUnchanged() const
 {
+    const std::string &path = m_file->path();
+    if (m_file->mappingLost())
+        return makeError("the model file " + path + " changed on disk while it was in use (it was truncated or "
+                         "overwritten); load it again");
     if (!m_identity.known)
         return {};
     uint64_t size = 0, inode = 0;
     int64_t mtime = 0;
-    const std::string &path = m_file->path();
     if (!statIdentity(path, size, inode, mtime))
         return makeError("the model file " + path + " was deleted or moved after loading; load it again");
     if (size != m_identity.size || inode != m_identity.inode || mtime != m_identity.mtimeNs)

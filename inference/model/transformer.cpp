@@ -254,8 +254,14 @@ Result<void> Transformer::forward(std::span<const int32_t> tokens, uint32_t pos0
         m_backend.getRows(mw.tok_embd, view(Ids, 1, n), view(X, hp.n_embd, n));
         if (hp.embd_scale > 0.0f)
             m_backend.scale(view(X, hp.n_embd, n), hp.embd_scale);
-        for (uint32_t il = 0; il < hp.n_layer; ++il)
+        for (uint32_t il = 0; il < hp.n_layer; ++il) {
             layer(il, n, p0);
+            // One atomic load: a file truncated mid-pass skips the remaining layers (the rest
+            // of the pass still runs, so a backend's recorded work stays consistent) and the
+            // check after the pass reports it.
+            if (m_model.file().mappingLost())
+                break;
+        }
 
         const bool last = done + n == tokens.size();
         if (allLogits || last) {
@@ -274,7 +280,23 @@ Result<void> Transformer::forward(std::span<const int32_t> tokens, uint32_t pos0
         done += n;
     }
     // A GPU backend reports device loss or memory exhaustion here; the logits are then void.
-    return m_backend.status();
+    PARLO_TRY(m_backend.status());
+    // The file may have changed while this pass read it (cp over it keeps the inode but not
+    // the bytes): the logits are only as good as the weights they came from.
+    PARLO_TRY(m_model.checkFileUnchanged());
+    return checkFinite(logits);
+}
+
+Result<void> Transformer::checkFinite(std::span<const float> logits)
+{
+    // NaN or Inf weights (or a backend bug) poison every logit after them; without this the
+    // sampler picks some id from garbage and the user reads "####". One pass over the row is
+    // noise next to the pass that made it.
+    for (float v : logits) {
+        if (!std::isfinite(v))
+            return makeError("the model produced non-finite values (NaN/Inf): the file is broken or the backend misbehaves");
+    }
+    return {};
 }
 
 } // namespace parlo::model

@@ -46,6 +46,9 @@ public:
     // logits receives [n_tokens, n_vocab] when allLogits, else the last token's [n_vocab].
     Result<void> forward(std::span<const int32_t> tokens, uint32_t pos0, bool allLogits, std::vector<float> &logits);
 
+    // An error when any logit is NaN or infinite.
+    static Result<void> checkFinite(std::span<const float> logits);
+
 private:
     Transformer(Model &model, Backend &backend) : m_model(model), m_backend(backend) {}
     Result<void> allocate();

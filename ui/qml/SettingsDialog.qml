@@ -172,6 +172,8 @@ Dialog {
                     color: Theme.subtext
                     font.pixelSize: 12
                 }
+                // The per-GPU self-test table and its "Run again" (SelfTestSection.qml).
+                SelfTestSection { Layout.fillWidth: true }
             }
 
             ColumnLayout {

@@ -4,6 +4,7 @@
 #include "parlo/result.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,7 +87,11 @@ struct DeviceChoice
 
 // Picks the device for `request`. Fails only on an explicit request that cannot be met
 // ("vulkan:3" with two devices); "auto" always succeeds, falling back to the CPU with a reason.
-Result<DeviceChoice> chooseDevice(const DeviceInventory &inventory, const DeviceRequest &request);
+// `veto`, when set, is asked before `auto` settles on a Vulkan device: a reason refuses that
+// device (its self-test failed for the model's types) and the next one, or the CPU, is chosen,
+// saying why. Explicit requests are honoured as given.
+using DeviceVeto = std::function<std::optional<std::string>(const VulkanDeviceInfo &device)>;
+Result<DeviceChoice> chooseDevice(const DeviceInventory &inventory, const DeviceRequest &request, const DeviceVeto &veto = {});
 
 // The request from the environment (PARLO_DEVICE) unless `commandLine` is given.
 Result<DeviceRequest> deviceRequestFrom(std::optional<std::string_view> commandLine);

@@ -4,6 +4,7 @@
 // another thread with the request's stop flag.
 #pragma once
 
+#include "parlo/devices.h"
 #include "parlo/result.h"
 #include "parlo/sampler.h"
 #include "parlo/tensor_type.h"
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,6 +30,9 @@ struct LoadOptions
     uint32_t batchSize = 256;    // prompt tokens per forward micro-batch
     // Called with progress in [0, 1]; return false to cancel loading.
     std::function<bool(float progress)> progress;
+    // Asked, with the types of the model's weight matrices, before `auto` settles on a Vulkan
+    // device; a reason refuses it (the app answers from its per-device self-test record).
+    std::function<std::optional<std::string>(const VulkanDeviceInfo &device, std::span<const TensorType> types)> deviceVeto;
 };
 
 struct ModelDescription

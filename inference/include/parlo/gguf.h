@@ -107,6 +107,9 @@ public:
     uint64_t alignment() const;  // general.alignment, default 32
     uint64_t dataOffset() const; // where the tensor data section starts in the file
     uint64_t fileSize() const;
+    // True once the mapped file was truncated or rewritten under us and a lost page was
+    // replaced by zeros (see core/mapping_guard.h): nothing read from it can be trusted.
+    bool mappingLost() const;
 
     const std::vector<KeyValue> &metadata() const;
     const Value *find(std::string_view key) const;
