@@ -71,7 +71,8 @@ QVariantMap AppContext::initialProperties()
 AppOptions AppContext::optionsFromEnvironment()
 {
     AppOptions options;
-    options.fakeEngine = qEnvironmentVariable("PARLO_FAKE_ENGINE", QStringLiteral("0")) != u"0";
+    // Only an explicit 1: "false", "no" or "off" must never swap the real engine for the mock.
+    options.fakeEngine = qEnvironmentVariable("PARLO_FAKE_ENGINE") == u"1";
     const QString device = qEnvironmentVariable("PARLO_DEVICE").trimmed();
     if (!device.isEmpty())
         options.device = device;

@@ -21,12 +21,10 @@ qint64 addTurn(app::ConversationRepository &repo, qint64 conversation, qint64 pa
     reply.parentId = userId;
     reply.role = QStringLiteral("assistant");
     reply.content = answer;
-    // The demo answers are written by hand, so they claim no device and no speeds: the
-    // screenshots must not show figures nobody measured.
+    // The demo answers are written by hand, so they claim no model, no device and no speeds:
+    // the screenshots must not credit an answer to a model that never ran.
     storage::GenerationInfo &g = reply.generation;
-    g.modelFile = QStringLiteral("Qwen2.5-7B-Instruct-Q4_K_M.gguf");
-    g.quantization = QStringLiteral("Q4_K_M");
-    g.seed = 1234;
+    g.modelFile = QStringLiteral("Demo answer, written by hand (no model ran)");
     const qint64 replyId = repo.addMessage(reply);
     repo.setCurrentLeaf(conversation, replyId);
     return replyId;

@@ -11,6 +11,7 @@
 #include "parlo/engine.h"
 #include "parlo/gguf.h"
 #include "test_data.h"
+#include "validation_watch.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -136,7 +137,12 @@ class TestArchVariants : public QObject
         });
     }
 
+    // Every validation message the engine's own Vulkan context reports fails the test it came from.
+    parlo::test::ValidationWatch m_validation;
+
 private slots:
+    void cleanup() { PARLO_VERIFY_VALIDATION_SILENT(m_validation); }
+
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
     void phi3LongRope()

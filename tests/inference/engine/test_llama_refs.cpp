@@ -5,6 +5,7 @@
 // tokens; other types by top-1 where the margin is clear, and by mean absolute difference.
 #include "parlo/engine.h"
 #include "test_data.h"
+#include "validation_watch.h"
 
 #include <QDir>
 #include <QFile>
@@ -53,7 +54,12 @@ class TestLlamaRefs : public QObject
 {
     Q_OBJECT
 
+    // Every validation message the engine's own Vulkan context reports fails the test it came from.
+    parlo::test::ValidationWatch m_validation;
+
 private slots:
+    void cleanup() { PARLO_VERIFY_VALIDATION_SILENT(m_validation); }
+
     void matchesLlamaCpp_data()
     {
         QTest::addColumn<QString>("refPath");

@@ -6,6 +6,7 @@
 #include "parity.h"
 #include "parlo/engine.h"
 #include "test_data.h"
+#include "validation_watch.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -39,7 +40,12 @@ class TestVkEngine : public QObject
 {
     Q_OBJECT
 
+    // Every validation message the engine's own Vulkan context reports fails the test it came from.
+    parlo::test::ValidationWatch m_validation;
+
 private slots:
+    void cleanup() { PARLO_VERIFY_VALIDATION_SILENT(m_validation); }
+
     void selectsVulkanWithReason()
     {
         PARLO_REQUIRE_TEST_FILE(model, "models/stories260K-F32.gguf");

@@ -90,6 +90,7 @@ private slots:
             QSKIP("dpkg-deb is not installed");
         QVERIFY(m_work.isValid());
         m_config = cpackConfig();
+        QVERIFY2(QFile::exists(m_config), qPrintable(m_config + " is missing: was that tree configured?"));
         qInfo("packaging %s", qPrintable(m_config));
         const Run pack = run(PARLO_CPACK, {"-G", "DEB", "--config", m_config, "-B", m_work.path()});
         QVERIFY2(pack.exitCode == 0, qPrintable(pack.out + pack.err));
@@ -111,7 +112,7 @@ private slots:
 
     void installsDesktopIntegration()
     {
-        for (const char *path : {"usr/bin/parlo-cli", "usr/share/applications/io.github.parlo.Parlo.desktop",
+        for (const char *path : {"usr/bin/parlo-cli", "usr/bin/parlo", "usr/share/applications/io.github.parlo.Parlo.desktop",
                                  "usr/share/metainfo/io.github.parlo.Parlo.metainfo.xml",
                                  "usr/share/icons/hicolor/scalable/apps/io.github.parlo.Parlo.svg",
                                  "usr/share/icons/hicolor/48x48/apps/io.github.parlo.Parlo.png",

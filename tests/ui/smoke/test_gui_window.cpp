@@ -1,5 +1,7 @@
 // The real `parlo` executable opens its window and renders a frame without a single warning,
-// offscreen and under Xvfb.
+// offscreen and under Xvfb, with a fresh profile. By default it tests the `parlo` of this build
+// tree; PARLO_GUI_UNDER_TEST names another one (scripts/test points it at the Release build
+// scripts/run starts) and PARLO_GUI_SHOW_MS how long the window stays up.
 #include "test_data.h"
 
 #include <QDir>
@@ -7,15 +9,46 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+namespace {
+
+QString parloUnderTest()
+{
+    const QString other = qEnvironmentVariable("PARLO_GUI_UNDER_TEST");
+    return other.isEmpty() ? QStringLiteral(PARLO_GUI_PATH) : other;
+}
+
+QString showMilliseconds()
+{
+    const QString ms = qEnvironmentVariable("PARLO_GUI_SHOW_MS");
+    return ms.isEmpty() ? QStringLiteral("100") : ms;
+}
+
+} // namespace
+
 class TestGuiWindow : public QObject
 {
     Q_OBJECT
 
+    QTemporaryDir m_profile;
+
 private:
+    // A profile nobody has used: empty settings, history and models folders.
+    void useFreshProfile(QProcessEnvironment &env, const QString &name)
+    {
+        const QString base = m_profile.filePath(name);
+        for (const char *dir : {"config", "data", "cache", "home"})
+            QVERIFY(QDir().mkpath(base + '/' + dir));
+        env.insert("XDG_CONFIG_HOME", base + "/config");
+        env.insert("XDG_DATA_HOME", base + "/data");
+        env.insert("XDG_CACHE_HOME", base + "/cache");
+        env.insert("HOME", base + "/home");
+    }
+
     void runAndExpectSilence(const QString &program, const QStringList &args, const QString &platform)
     {
         auto env = QProcessEnvironment::systemEnvironment();
         env.insert("QT_QPA_PLATFORM", platform);
+        useFreshProfile(env, platform);
         QProcess process;
         process.setProcessEnvironment(env);
         process.start(program, args);
@@ -27,9 +60,16 @@ private:
     }
 
 private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_profile.isValid());
+        // Named explicitly, so a missing binary is a failure, not a skip: scripts/test built it.
+        QVERIFY2(QFileInfo(parloUnderTest()).isExecutable(), qPrintable(parloUnderTest() + " was not built"));
+    }
+
     void opensOffscreen()
     {
-        runAndExpectSilence(PARLO_GUI_PATH, {"--quit-after-first-frame", "100"}, "offscreen");
+        runAndExpectSilence(parloUnderTest(), {"--quit-after-first-frame", showMilliseconds()}, "offscreen");
     }
 
     void openWithAddsTheModelFolder()
@@ -50,7 +90,7 @@ private slots:
         env.insert("PARLO_FAKE_ENGINE", "1");
         QProcess process;
         process.setProcessEnvironment(env);
-        process.start(PARLO_GUI_PATH, {"--quit-after-first-frame", "300", copy});
+        process.start(parloUnderTest(), {"--quit-after-first-frame", "300", copy});
         QVERIFY(process.waitForFinished(120000));
         QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
         QFile settings(home.filePath("config/parlo/parlo.conf"));
@@ -63,7 +103,9 @@ private slots:
         const QString xvfbRun = PARLO_XVFB_RUN;
         if (xvfbRun.isEmpty() || xvfbRun.endsWith("NOTFOUND"))
             QSKIP("xvfb-run is not installed (Debian: xvfb)");
-        runAndExpectSilence(xvfbRun, {"-a", "-s", "-screen 0 1280x800x24", PARLO_GUI_PATH, "--quit-after-first-frame", "100"},
+        runAndExpectSilence(xvfbRun,
+                            {"-a", "-s", "-screen 0 1280x800x24", parloUnderTest(), "--quit-after-first-frame",
+                             showMilliseconds()},
                             "xcb");
     }
 };
