@@ -87,9 +87,15 @@ def inner(parlo, model):
     ask = ["dbus-send", "--session", "--dest=org.a11y.Bus", "--print-reply", "/org/a11y/bus", "org.a11y.Bus.GetAddress"]
     if not a11y.wait_for(lambda: subprocess.run(ask, env=env, capture_output=True).returncode == 0, 60):
         a11y.fail("the AT-SPI bus never came up")
-    app_proc = subprocess.Popen([parlo], env=env)
+    app_proc = subprocess.Popen([parlo], env=env, cwd=os.path.dirname(profile))
     try:
         app = a11y.find_app(90, app_proc)
+        if app is None and app_proc.poll() is not None:
+            # Under load the X server can refuse the very first client; one more try.
+            print(f"Parlo exited with {app_proc.returncode} before reaching the bus; starting it again")
+            time.sleep(2)
+            app_proc = subprocess.Popen([parlo], env=env, cwd=os.path.dirname(profile))
+            app = a11y.find_app(90, app_proc)
         if app is None:
             a11y.fail(f"Parlo never appeared on the accessibility bus (exit code {app_proc.poll()})")
         frame = a11y.frame_of(app)
@@ -101,6 +107,9 @@ def inner(parlo, model):
         add = wait_node(frame, "the first-run page's 'Add a folder' button",
                         lambda n: n.getRoleName() == "push button" and n.name == "Add a models folder in the settings")
         press(add, "'Add a folder'")
+        models_tab = wait_node(frame, "the settings' Models tab",
+                               lambda n: n.getRoleName() == "page tab" and n.name == "Models")
+        press(models_tab, "the Models tab")
         add_folder = wait_node(frame, "the settings' 'Add folder' button",
                                lambda n: n.getRoleName() == "push button" and n.name == "Add a models folder")
         print("step: the settings are open")
@@ -110,9 +119,11 @@ def inner(parlo, model):
         wait_node(frame, "the folder dialog",
                   lambda n: "Choose a folder with GGUF models" in ((n.name or "") + a11y.text_of(n)))
         print("step: the folder dialog is open")
-        cancel = wait_node(frame, "the folder dialog's Cancel button",
-                           lambda n: n.getRoleName() == "push button" and (n.name or "").lower() == "cancel")
-        press(cancel, "the folder dialog's Cancel")
+        # It lists the folders of its current folder (Qt.labs.folderlistmodel at work).
+        wait_node(frame, "the folder dialog's Open button",
+                  lambda n: n.getRoleName() == "push button" and (n.name or "") == "Open")
+        wait_node(frame, "a folder in the folder dialog", lambda n: n.getRoleName() == "label"
+                  and (n.name or "").startswith("parlo-installed-"))
         close = wait_node(frame, "the settings' Close button",
                           lambda n: n.getRoleName() == "push button" and (n.name or "").lower() in ("close", "done", "ok"))
         press(close, "the settings' Close")
@@ -126,14 +137,13 @@ def inner(parlo, model):
         press(rescan, "Rescan")
         picker = wait_node(frame, "the model picker", lambda n: n.getRoleName() == "push button"
                            and (n.name or "").startswith("Model:"))
-        if "stories" not in (picker.name or "").lower():
-            press(picker, "the model picker")
-            entry = wait_node(frame, "stories260K in the model list",
-                              lambda n: n.getRoleName() in ("list item", "push button", "menu item")
-                              and (n.name or "").lower().startswith("stories260k"))
-            press(entry, "the stories260K entry")
+        # stories260K calls itself "llama" (general.name); its list entry says so, with its size.
+        press(picker, "the model picker")
+        entry = wait_node(frame, "stories260K in the model list",
+                          lambda n: n.getRoleName() == "list item" and (n.name or "").startswith("llama,"))
+        press(entry, "the stories260K entry")
         wait_node(frame, "the loaded model", lambda n: n.getRoleName() == "push button"
-                  and (n.name or "").lower().startswith("model: stories260k"), 90)
+                  and (n.name or "") == "Model: llama", 90)
         print("step: stories260K is loaded")
 
         message = wait_node(frame, "the message field", lambda n: n.getRoleName() == "text" and n.name == "Message"
