@@ -7,7 +7,7 @@
 #
 # The root is made once with debootstrap (minbase) plus the test's own tools (Xvfb, D-Bus, the
 # AT-SPI bus and its Python client) and cached in $PARLO_ROOT_CACHE (default
-# ${XDG_CACHE_HOME:-~/.cache}/parlo-test), outside any build tree. Each run works on a copy, so
+# ~/.cache/parlo-test: not $XDG_CACHE_HOME, which CTest points into the build tree). Each run works on a copy, so
 # the cached base never sees Parlo or its dependencies; downloaded .debs are kept in the cache's
 # apt-archives folder. Mounts live in a private mount namespace and are undone by a trap.
 # Exit code 77 (a skip for CTest): not root, or debootstrap/unshare/chroot missing.
@@ -24,7 +24,7 @@ for tool in debootstrap unshare chroot mount; do
   command -v "$tool" >/dev/null || skip "$tool is missing (scripts/setup installs debootstrap)"
 done
 
-cache="${PARLO_ROOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/parlo-test}"
+cache="${PARLO_ROOT_CACHE:-$HOME/.cache/parlo-test}"
 mirror="${PARLO_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 # Bump the suffix when the tool list changes, so an old base is not reused.
 base="$cache/bookworm-base-v1"
