@@ -60,6 +60,8 @@ remove_root() {
 work=""
 cleanup() { [ -z "$work" ] || remove_root "$work"; }
 trap cleanup EXIT
+# A timeout (CTest's, or timeout(1)) sends TERM: exit, so the EXIT trap still removes the copy.
+trap 'exit 143' TERM INT HUP
 
 if [ ! -e "$base/.complete" ]; then
   stamp "building the cached Debian 12 root in $base (once)"
