@@ -15,6 +15,15 @@ namespace {
 
 QString homePath(const QString &relative) { return QDir::home().filePath(relative); }
 
+// Other apps' folders are the host's. Inside a Flatpak $XDG_CACHE_HOME and $XDG_DATA_HOME point
+// into ~/.var/app/<id>, where no other app keeps models (the manifest grants the real home paths).
+QString otherAppsXdg(const char *variable)
+{
+    if (qEnvironmentVariableIsSet("FLATPAK_ID"))
+        return qEnvironmentVariable((QByteArray("HOST_") + variable).constData());
+    return qEnvironmentVariable(variable);
+}
+
 QString huggingFaceHub()
 {
     const QString hubCache = qEnvironmentVariable("HF_HUB_CACHE");
@@ -23,7 +32,7 @@ QString huggingFaceHub()
     const QString hfHome = qEnvironmentVariable("HF_HOME");
     if (!hfHome.isEmpty())
         return QDir(hfHome).filePath("hub");
-    QString cache = qEnvironmentVariable("XDG_CACHE_HOME");
+    QString cache = otherAppsXdg("XDG_CACHE_HOME");
     if (cache.isEmpty())
         cache = homePath(".cache");
     return QDir(cache).filePath("huggingface/hub");
@@ -64,7 +73,9 @@ QList<ModelFolder> modelFolders(const QStringList &userFolders)
         add(folder, QStringLiteral("Added by you"), false, false);
     add(homePath(".cache/lm-studio/models"), QStringLiteral("LM Studio"), false, true);
     add(homePath(".lmstudio/models"), QStringLiteral("LM Studio"), false, true);
-    add(QDir(genericDataHome()).filePath("nomic.ai/GPT4All"), QStringLiteral("GPT4All"), false, true);
+    const QString dataHome = otherAppsXdg("XDG_DATA_HOME");
+    add(QDir(dataHome.isEmpty() ? homePath(".local/share") : dataHome).filePath("nomic.ai/GPT4All"),
+        QStringLiteral("GPT4All"), false, true);
     add(huggingFaceHub(), QStringLiteral("Hugging Face"), false, true);
     return folders;
 }

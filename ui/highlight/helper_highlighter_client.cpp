@@ -55,9 +55,6 @@ QString HelperHighlighterClient::findHelper()
     const QStringList candidates = {
         appDir.filePath(QStringLiteral("parlo-highlighter")),
         appDir.filePath(QStringLiteral("../libexec/parlo/parlo-highlighter")),
-#ifdef PARLO_HIGHLIGHTER_BUILD_PATH
-        QStringLiteral(PARLO_HIGHLIGHTER_BUILD_PATH),
-#endif
     };
     for (const QString &path : candidates)
         if (QFileInfo(path).isExecutable())

@@ -22,7 +22,8 @@ public:
     quint64 highlight(const QString &language, Theme theme, const QString &text) override;
     QString implementationName() const override { return QStringLiteral("parlo-highlighter (KF5)"); }
 
-    // Where the helper is: $PARLO_HIGHLIGHTER, beside the executable, ../libexec/parlo, the build tree.
+    // Where the helper is: $PARLO_HIGHLIGHTER, beside the executable, ../libexec/parlo (installed,
+    // and the build tree's app/parlo, which finds <build>/libexec/parlo).
     static QString findHelper();
     // For tests.
     QProcess *process() { return m_process; }

@@ -30,11 +30,11 @@ Dialog {
         TabBar {
             id: tabs
             Layout.fillWidth: true
-            TabButton { text: qsTr("Conversation"); Accessible.name: text }
-            TabButton { text: qsTr("Sampling"); Accessible.name: text }
-            TabButton { text: qsTr("Device"); Accessible.name: text }
-            TabButton { text: qsTr("Models"); Accessible.name: text }
-            TabButton { text: qsTr("Appearance"); Accessible.name: text }
+            TabButton { text: qsTr("Conversation"); Accessible.name: text; Accessible.onPressAction: TabBar.tabBar.currentIndex = TabBar.index }
+            TabButton { text: qsTr("Sampling"); Accessible.name: text; Accessible.onPressAction: TabBar.tabBar.currentIndex = TabBar.index }
+            TabButton { text: qsTr("Device"); Accessible.name: text; Accessible.onPressAction: TabBar.tabBar.currentIndex = TabBar.index }
+            TabButton { text: qsTr("Models"); Accessible.name: text; Accessible.onPressAction: TabBar.tabBar.currentIndex = TabBar.index }
+            TabButton { text: qsTr("Appearance"); Accessible.name: text; Accessible.onPressAction: TabBar.tabBar.currentIndex = TabBar.index }
         }
 
         StackLayout {

@@ -55,6 +55,27 @@ private slots:
         QCOMPARE(sources, (QStringList{"Parlo", "Added by you", "LM Studio", "GPT4All", "Hugging Face"}));
     }
 
+    // In a Flatpak the XDG variables name ~/.var/app/<id>; other apps' folders are the host's,
+    // which the manifest grants by their real home paths.
+    void flatpakLooksInTheHostsFolders()
+    {
+        const QString sandbox = m_home.filePath(".var/app/io.github.parlo.Parlo");
+        qputenv("FLATPAK_ID", "io.github.parlo.Parlo");
+        qputenv("XDG_DATA_HOME", (sandbox + "/data").toUtf8());
+        qputenv("XDG_CACHE_HOME", (sandbox + "/cache").toUtf8());
+        qunsetenv("HOST_XDG_DATA_HOME");
+        qunsetenv("HOST_XDG_CACHE_HOME");
+        const QList<ModelFolder> folders = modelFolders({});
+        qunsetenv("FLATPAK_ID");
+        qputenv("XDG_DATA_HOME", m_home.filePath(".local/share").toUtf8());
+        qputenv("XDG_CACHE_HOME", m_home.filePath(".cache").toUtf8());
+        QStringList paths;
+        for (const ModelFolder &f : folders)
+            paths << f.path;
+        QVERIFY2(paths.contains(m_home.filePath(".local/share/nomic.ai/GPT4All")), qPrintable(paths.join(", ")));
+        QVERIFY2(paths.contains(m_home.filePath(".cache/huggingface/hub")), qPrintable(paths.join(", ")));
+    }
+
     void scanFindsEachModelOnce()
     {
         link(".local/share/parlo/models/stories.gguf");
