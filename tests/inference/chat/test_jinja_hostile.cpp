@@ -84,7 +84,7 @@ private slots:
                                           [] { std::string s; for (int k = 0; k < 5000; ++k) s += "{% if true %}"; return s; }()}) {
             const ChatTemplate t = ChatTemplate::compile(source);
             QVERIFY2(!t.isValid(), source.substr(0, 20).c_str());
-            QVERIFY2(t.syntaxError()->message.find("nested too deeply") != std::string::npos, t.syntaxError()->message.c_str());
+            QVERIFY2(t.syntaxError()->message.find("nests too deeply") != std::string::npos, t.syntaxError()->message.c_str());
         }
     }
 
