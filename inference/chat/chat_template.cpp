@@ -217,7 +217,7 @@ Rendered ChatTemplate::render(const ChatInput &input) const
     limits.maxMemoryBytes = m->limits.maxMemoryBytes;
     limits.maxWorkBytes = m->limits.maxWorkBytes;
     limits.maxMilliseconds = m->limits.maxMilliseconds;
-    limits.cancel = input.cancel;
+    limits.cancelled = input.cancelled;
     try {
         Interpreter interpreter(limits, makeGlobals(input));
         out.text = interpreter.render(m->body);

@@ -41,7 +41,7 @@ Interpreter::Interpreter(const RenderLimits &limits, FramePtr globals) : m_limit
     m_budget.maxMemory = limits.maxMemoryBytes;
     m_budget.maxWork = limits.maxWorkBytes;
     m_budget.maxNesting = limits.maxNesting;
-    m_budget.cancel = limits.cancel;
+    m_budget.cancelled = limits.cancelled;
     if (limits.maxMilliseconds > 0)
         m_budget.deadlineNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                   (std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.maxMilliseconds))

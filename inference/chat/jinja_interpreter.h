@@ -20,9 +20,9 @@ struct RenderLimits
     size_t maxCollectionSize = 200'000;  // lists made by range(), '*' or filters
     int maxNesting = 256;                 // evaluation depth: expressions, statements, calls
     size_t maxMemoryBytes = 64u << 20;    // strings, lists and dicts alive at once
-    uint64_t maxWorkBytes = 4ull << 30;   // bytes through string operations and filters
+    uint64_t maxWorkBytes = 1ull << 30;   // bytes through string operations and filters
     int64_t maxMilliseconds = 0;          // wall clock; 0: none
-    const std::atomic<bool> *cancel = nullptr;
+    std::function<bool()> cancelled;
 };
 
 struct Frame

@@ -336,6 +336,7 @@ Value Interpreter::binary(const std::string &op, const Value &a, const Value &b)
                 checkStringSize(size_t(times) > m_limits.maxOutputBytes ? m_limits.maxOutputBytes + 1 : seq->str().size() * size_t(times));
             chargeWork(seq->str().size() * size_t(times));
             std::string out;
+            out.reserve(seq->str().size() * size_t(times));
             for (int64_t k = 0; k < times && !seq->str().empty(); ++k)
                 out += seq->str();
             return Value::string(std::move(out));

@@ -422,14 +422,15 @@ private:
     ExprPtr parseCondexpr()
     {
         const Token &start = current();
-        DepthGuard guard(*this, start); // `a if b else c if d else ...` recurses here
         ExprPtr expr = parseOr();
         while (skipName("if")) {
             auto cond = node(ExprKind::Cond, start);
             cond->a = std::move(expr);
             cond->b = parseOr();
-            if (skipName("else"))
+            if (skipName("else")) {
+                DepthGuard guard(*this, current()); // `a if b else c if d else ...` recurses here
                 cond->c = parseCondexpr();
+            }
             expr = std::move(cond);
         }
         return expr;

@@ -54,15 +54,20 @@ void RenderBudget::poll(bool now)
     // The clock costs tens of nanoseconds; steps cost about as much, so look every 256th time.
     if (!now && (++polls & 255) != 0)
         return;
-    if (cancel && cancel->load(std::memory_order_relaxed)) {
-        JinjaError e{"rendering the chat template was cancelled"};
-        e.cancelled = true;
-        throw e;
-    }
-    if (deadlineNs != 0 &&
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count() >
-            deadlineNs)
+    if (deadlineNs == 0 && !cancelled)
+        return;
+    const int64_t t =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    if (deadlineNs != 0 && t > deadlineNs)
         failLimit("template took too long to render (time limit reached)");
+    if (cancelled && (now || t - lastCancelCheckNs >= 20'000'000)) {
+        lastCancelCheckNs = t;
+        if (cancelled()) {
+            JinjaError e{"rendering the chat template was cancelled"};
+            e.cancelled = true;
+            throw e;
+        }
+    }
 }
 
 void chargeWork(uint64_t bytes)
@@ -272,10 +277,21 @@ std::string toStr(const Value &v)
 namespace {
 
 // repr() of nested values. Lists and plain dicts are bounded in depth when made, but namespaces
-// can contain each other or themselves: those print as Python prints a dict it is already
-// printing ({...}), and the depth is counted so a long chain of namespaces ends with an error
-// instead of exhausting the stack.
-void reprInto(std::string &out, const Value &v, std::vector<const DictData *> &open)
+// can contain each other or themselves: as Python does, a dict already being printed prints as
+// {...} (a namespace's attributes are such a dict), and the depth is counted so that a long
+// chain of namespaces ends with an error instead of exhausting the stack.
+void reprInto(std::string &out, const Value &v, std::vector<const void *> &open);
+
+// The text grows with every item: it may not outgrow what the memory budget has left.
+void checkGrowth(const std::string &out)
+{
+    if (RenderBudget *b = RenderBudget::current()) {
+        b->charge(out.size());
+        b->release(out.size());
+    }
+}
+
+void reprInto(std::string &out, const Value &v, std::vector<const void *> &open)
 {
     if (int(open.size()) > maxNesting())
         failTooDeep();
@@ -285,9 +301,13 @@ void reprInto(std::string &out, const Value &v, std::vector<const DictData *> &o
     case Kind::Bool: out += v.b ? "True" : "False"; return;
     case Kind::Int: out += std::to_string(v.i); return;
     case Kind::Float: out += json::formatDouble(v.f); return;
-    case Kind::String: chargeWork(v.str().size()); out += py::repr(v.str()); return;
+    case Kind::String:
+        chargeWork(v.str().size());
+        out += py::repr(v.str());
+        checkGrowth(out);
+        return;
     case Kind::List: {
-        open.push_back(nullptr);
+        open.push_back(v.list.get());
         out += v.list->tuple ? "(" : "[";
         for (size_t k = 0; k < v.list->items.size(); ++k) {
             if (k)
@@ -302,8 +322,8 @@ void reprInto(std::string &out, const Value &v, std::vector<const DictData *> &o
     }
     case Kind::Dict: {
         const bool ns = v.dict->flavor == DictFlavor::Namespace;
-        if (ns && std::find(open.begin(), open.end(), v.dict.get()) != open.end()) {
-            out += "<Namespace {...}>";
+        if (std::find(open.begin(), open.end(), v.dict.get()) != open.end()) {
+            out += ns ? "<Namespace {...}>" : "{...}";
             return;
         }
         open.push_back(v.dict.get());
@@ -321,11 +341,7 @@ void reprInto(std::string &out, const Value &v, std::vector<const DictData *> &o
     }
     case Kind::Callable: out += "<function " + v.callable->name + ">"; return;
     }
-    // The text grows with every item; a repr longer than the memory budget is refused.
-    if (RenderBudget *b = RenderBudget::current()) {
-        b->charge(out.size());
-        b->release(out.size());
-    }
+    checkGrowth(out);
 }
 
 } // namespace
@@ -333,7 +349,7 @@ void reprInto(std::string &out, const Value &v, std::vector<const DictData *> &o
 std::string repr(const Value &v)
 {
     std::string out;
-    std::vector<const DictData *> open;
+    std::vector<const void *> open;
     reprInto(out, v, open);
     return out;
 }

@@ -5,7 +5,6 @@
 #include "parlo/json.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -44,10 +43,11 @@ struct JinjaError
 struct RenderBudget
 {
     size_t maxMemory = 64u << 20;
-    uint64_t maxWork = 4ull << 30;
+    uint64_t maxWork = 1ull << 30;
     int maxNesting = 256;
     int64_t deadlineNs = 0; // steady_clock; 0: none
-    const std::atomic<bool> *cancel = nullptr;
+    std::function<bool()> cancelled;
+    int64_t lastCancelCheckNs = 0;
 
     size_t memory = 0;
     uint64_t work = 0;
@@ -57,7 +57,7 @@ struct RenderBudget
     void charge(size_t bytes);
     void release(size_t bytes) { memory -= std::min(memory, bytes); }
     void spend(uint64_t bytes);
-    // Checks the clock and the cancel flag (cheaply: not on every call).
+    // Checks the clock and the cancel callback (cheaply: not on every call).
     void poll(bool now = false);
 
     static RenderBudget *current();

@@ -11,7 +11,6 @@
 #include "parlo/json.h"
 #include "parlo/result.h"
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,7 +48,7 @@ struct TemplateLimits
     // evaluation (expressions, statements and macro calls together) and nested values.
     int maxNesting = 256;
     size_t maxMemoryBytes = 64u << 20;     // strings, lists and dicts alive at once
-    uint64_t maxWorkBytes = 4ull << 30;    // bytes that string operations and filters go through
+    uint64_t maxWorkBytes = 1ull << 30;    // bytes that string operations and filters go through
     int64_t maxMilliseconds = 10'000;      // wall clock for one render; 0: none
 };
 
@@ -74,8 +73,9 @@ struct ChatInput
     bool addGenerationPrompt = true;
     // What strftime_now() sees; nullopt means the current local time.
     std::optional<CivilTime> now;
-    // Set from any thread to stop a render: it ends with a Cancelled error soon after.
-    const std::atomic<bool> *cancel = nullptr;
+    // Asked about every 20 ms while rendering (on the rendering thread); returning true stops
+    // the render with a Cancelled error, so the app's Cancel works on a slow template.
+    std::function<bool()> cancelled;
 };
 
 struct Rendered
