@@ -417,11 +417,15 @@ std::vector<std::string_view> preTokenize(PreTokenizerKind kind, std::string_vie
     const DecodedText decoded = decodeText(text);
     const Matcher matcher(decoded);
 
-    std::vector<Piece> pieces{{0u, static_cast<uint32_t>(decoded.cps.size())}};
+    // A split never makes more pieces than there are code points: both buffers get that size
+    // once, instead of a fresh, larger one for every pattern (page faults on big inputs).
+    std::vector<Piece> pieces;
     std::vector<Piece> next;
+    pieces.reserve(decoded.cps.size());
+    next.reserve(decoded.cps.size());
+    pieces.emplace_back(0u, static_cast<uint32_t>(decoded.cps.size()));
     for (const Pattern pattern : patternsFor(kind)) {
         next.clear();
-        next.reserve(pieces.size() * 2);
         for (const auto &[begin, end] : pieces) {
             std::size_t gap = begin;
             std::size_t pos = begin;
