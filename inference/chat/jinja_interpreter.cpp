@@ -246,6 +246,11 @@ void Interpreter::execFor(const Stmt &stmt, const FramePtr &frame)
                                      fail("no items for cycling given");
                                  return args.positional[size_t(k) % args.positional.size()];
                              }));
+        // loop holds its neighbours: a loop stored into a namespace may chain loops into deep
+        // values, so its depth counts like a dict's.
+        d.depth = 1 + std::max(depthOf(d.items[9].second), depthOf(d.items[10].second));
+        if (d.depth > m_limits.maxNesting)
+            failTooDeep();
         iteration->vars.emplace_back("loop", std::move(loop));
         assign(*stmt.target, items[size_t(k)], iteration);
         if (exec(stmt.body, iteration) == Flow::Break)

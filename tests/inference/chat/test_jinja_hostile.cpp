@@ -301,6 +301,10 @@ private slots:
         const auto d = render("{% set ns = namespace(x={}) %}{% for i in range(100000) %}{% set ns.x = {'k': ns.x} %}{% endfor %}");
         QVERIFY(!d.ok());
         QVERIFY2(d.error->message.find("nests too deeply") != std::string::npos, d.error->message.c_str());
+        const auto l = render("{% set ns = namespace(x=1) %}{% for i in range(50000) %}{% for x in [ns.x, 1] %}"
+                              "{% if loop.last %}{% set ns.x = loop %}{% endif %}{% endfor %}{% endfor %}");
+        QVERIFY(!l.ok());
+        QVERIFY2(l.error->message.find("nests too deeply") != std::string::npos, l.error->message.c_str());
         // Namespaces may hold each other in long chains; printing one ends with an error.
         const auto n = render("{% set ns = namespace(x=none) %}{% for i in range(100000) %}{% set ns.x = namespace(x=ns.x) %}"
                               "{% endfor %}{{ ns }}");
