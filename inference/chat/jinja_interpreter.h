@@ -1,6 +1,8 @@
 // Tree-walking interpreter for parsed templates. Every resource a template can consume is
-// bounded (steps, output size, string and list sizes, call depth), so a hostile or buggy
-// template ends with an error instead of hanging the app or exhausting memory.
+// bounded (steps, output size, string and list sizes, call depth, evaluation depth, memory
+// alive at once, bytes of string work, wall-clock time) and a cancel callback is polled, so a
+// hostile or buggy template ends with an error instead of crashing, hanging the app or
+// exhausting memory.
 #pragma once
 
 #include "chat/jinja_ast.h"
