@@ -42,8 +42,18 @@ Result<LoadedModelInfo> EngineAdapter::load(const std::string &path, const Sampl
     info.quantization = m_format->quantization();
     info.deviceReason = d.deviceReason.empty() ? "chosen by the engine" : d.deviceReason;
     // A probe render tells now, not at the first answer, whether a fallback layout is in use.
-    if (auto probe = m_format->render({{ChatTurn::Role::User, "Hello"}}))
-        info.notice = probe->notice;
+    // A hostile template is stopped by its limits (and falls back); Cancel stops it too, through
+    // the same progress callback the weights load reported to.
+    bool cancelled = false;
+    auto probe = m_format->render({{ChatTurn::Role::User, "Hello"}}, [&]() {
+        cancelled = progress && !progress(1.0f);
+        return cancelled;
+    });
+    if (cancelled) {
+        unload();
+        return makeError("loading " + path + " was cancelled");
+    }
+    info.notice = probe ? probe->notice : "The conversation cannot be laid out for this model: " + probe.error().message;
     return info;
 }
 

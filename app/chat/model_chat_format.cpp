@@ -35,7 +35,8 @@ Result<ModelChatFormat> ModelChatFormat::fromModelFile(const std::string &path)
     return format;
 }
 
-Result<chat::PromptResult> ModelChatFormat::render(const std::vector<ChatTurn> &conversation) const
+Result<chat::PromptResult> ModelChatFormat::render(const std::vector<ChatTurn> &conversation,
+                                                   std::function<bool()> cancelled) const
 {
     chat::PromptRequest request;
     request.modelTemplate = m_template;
@@ -47,6 +48,7 @@ Result<chat::PromptResult> ModelChatFormat::render(const std::vector<ChatTurn> &
     request.input.bosToken = m_bos;
     request.input.eosToken = m_eos;
     request.input.addGenerationPrompt = true;
+    request.input.cancelled = std::move(cancelled);
     json::Value messages = json::Value::array();
     for (const ChatTurn &turn : conversation) {
         json::Value m = json::Value::object();

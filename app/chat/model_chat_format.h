@@ -11,6 +11,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -25,8 +26,11 @@ public:
     static Result<ModelChatFormat> fromModelFile(const std::string &path);
 
     // The conversation laid out for the model, ending with the assistant's generation prompt.
-    // The result says when a fallback template was used (notice).
-    Result<chat::PromptResult> render(const std::vector<ChatTurn> &conversation) const;
+    // The result says when a fallback template was used (notice): a model template that fails,
+    // runs past a limit or misbehaves gives way to the built-in one. `cancelled`, asked now and
+    // then while the template renders, stops it (an error, no fallback).
+    Result<chat::PromptResult> render(const std::vector<ChatTurn> &conversation,
+                                      std::function<bool()> cancelled = {}) const;
 
     const std::string &bosToken() const { return m_bos; }
     const std::string &quantization() const { return m_quantization; }

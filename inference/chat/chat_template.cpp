@@ -34,7 +34,10 @@ namespace {
 TemplateError fromJinja(const JinjaError &e, TemplateError::Kind kind)
 {
     TemplateError out;
-    out.kind = e.raised ? TemplateError::Kind::Raised : e.limit ? TemplateError::Kind::Limit : kind;
+    out.kind = e.raised      ? TemplateError::Kind::Raised
+               : e.cancelled ? TemplateError::Kind::Cancelled
+               : e.limit     ? TemplateError::Kind::Limit
+                             : kind;
     out.message = e.message;
     out.line = e.line;
     out.column = e.column;
@@ -137,10 +140,10 @@ FramePtr makeGlobals(const ChatInput &input)
         const Value *format = args.get(0, "format");
         if (!format || !format->isString())
             fail("strftime_now() needs a format string");
-        if (format->s.size() > 256)
+        if (format->str().size() > 256)
             fail("strftime_now(): format string too long");
         char buf[4096];
-        const size_t n = std::strftime(buf, sizeof buf, format->s.c_str(), &tm);
+        const size_t n = std::strftime(buf, sizeof buf, format->str().c_str(), &tm);
         return Value::string(std::string(buf, n));
     }));
 
@@ -210,6 +213,11 @@ Rendered ChatTemplate::render(const ChatInput &input) const
     limits.maxOutputBytes = m->limits.maxOutputBytes;
     limits.maxSteps = m->limits.maxSteps;
     limits.maxCallDepth = m->limits.maxCallDepth;
+    limits.maxNesting = m->limits.maxNesting;
+    limits.maxMemoryBytes = m->limits.maxMemoryBytes;
+    limits.maxWorkBytes = m->limits.maxWorkBytes;
+    limits.maxMilliseconds = m->limits.maxMilliseconds;
+    limits.cancelled = input.cancelled;
     try {
         Interpreter interpreter(limits, makeGlobals(input));
         out.text = interpreter.render(m->body);

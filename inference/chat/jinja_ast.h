@@ -37,6 +37,13 @@ enum class ExprKind {
 
 struct Expr
 {
+    Expr() = default;
+    // Iterative: a 1 MB template of chained operators is a tree a hundred thousand levels deep
+    // until the parser measures and refuses it, and recursive destruction would overflow the stack.
+    ~Expr();
+    Expr(const Expr &) = delete;
+    Expr &operator=(const Expr &) = delete;
+
     ExprKind kind = ExprKind::Literal;
     int line = 0;
     int column = 0;
@@ -59,6 +66,11 @@ enum class StmtKind { Data, Print, If, For, Set, SetBlock, Macro, CallBlock, Fil
 
 struct Stmt
 {
+    Stmt() = default;
+    ~Stmt(); // iterative, as ~Expr
+    Stmt(const Stmt &) = delete;
+    Stmt &operator=(const Stmt &) = delete;
+
     StmtKind kind = StmtKind::Data;
     int line = 0;
     int column = 0;

@@ -73,7 +73,7 @@ Value attrPath(Interpreter &in, const Value &item, const Value &attribute)
     return current;
 }
 
-Value ignoreCase(const Value &v) { return v.isString() ? Value::string(py::lower(v.s)) : v; }
+Value ignoreCase(const Value &v) { return v.isString() ? Value::string(py::lower(v.str())) : v; }
 
 Value fTrim(Interpreter &, const Value &v, const CallArgs &a)
 {
@@ -201,7 +201,7 @@ Value fIndent(Interpreter &in, const Value &v, const CallArgs &a)
 {
     std::string indention;
     if (const Value *w = arg(a, 0, "width"); w && w->isString())
-        indention = w->s;
+        indention = w->str();
     else
         indention = std::string(size_t(std::clamp<int64_t>(intArg(a, 0, "width", 4), 0, 1024)), ' ');
     const bool first = boolArg(a, 1, "first", false);
@@ -236,7 +236,7 @@ Value fInt(Interpreter &, const Value &v, const CallArgs &a)
         return Value::integer(int64_t(v.f));
     }
     if (v.isString()) {
-        std::string s = py::strip(v.s, std::nullopt);
+        std::string s = py::strip(v.str(), std::nullopt);
         std::string clean;
         for (char c : s)
             if (c != '_')
@@ -266,7 +266,7 @@ Value fFloat(Interpreter &, const Value &v, const CallArgs &a)
     if (v.isNumber())
         return Value::number(v.asDouble());
     if (v.isString()) {
-        std::string s = py::lower(py::strip(v.s, std::nullopt));
+        std::string s = py::lower(py::strip(v.str(), std::nullopt));
         if (!s.empty() && s[0] == '+')
             s.erase(0, 1);
         if (s == "inf" || s == "infinity" || s == "-inf" || s == "-infinity")
@@ -324,7 +324,7 @@ Value fRound(Interpreter &, const Value &v, const CallArgs &a)
 Value fReverse(Interpreter &, const Value &v, const CallArgs &)
 {
     if (v.isString()) {
-        std::u32string u = py::decode(v.s);
+        std::u32string u = py::decode(v.str());
         std::reverse(u.begin(), u.end());
         return Value::string(py::encode(u));
     }
@@ -491,12 +491,15 @@ Value fTruncate(Interpreter &, const Value &v, const CallArgs &a)
     return Value::string(head + end);
 }
 
-Value fBatch(Interpreter &, const Value &v, const CallArgs &a)
+Value fBatch(Interpreter &in, const Value &v, const CallArgs &a)
 {
     const int64_t count = intArg(a, 0, "linecount", 1);
     if (count <= 0)
         fail("batch size must be positive");
     const Value *fill = arg(a, 1, "fill_with");
+    // Filling pads the last batch to `count` items: refuse a count no list may have.
+    if (fill && !fill->isNone())
+        in.checkCollectionSize(size_t(count));
     std::vector<Value> out, current;
     for (const Value &item : items(v)) {
         if (int64_t(current.size()) == count) {
@@ -623,6 +626,9 @@ Value applyFilter(Interpreter &in, const std::string &name, const Value &value, 
     const auto it = table.find(name);
     if (it == table.end())
         fail("No filter named " + py::repr(name) + ".");
+    // Filters go through their input (and string arguments) once or a few times: charge that as
+    // work, so a loop cannot make a cheap-looking filter call burn minutes on a huge string.
+    chargeCall(value, args);
     return it->second(in, value, args);
 }
 

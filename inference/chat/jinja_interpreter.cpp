@@ -5,6 +5,8 @@
 
 #include "chat/py_string.h"
 
+#include <chrono>
+
 namespace parlo::chat::jinja {
 
 const Value *Frame::lookup(std::string_view name) const
@@ -34,7 +36,18 @@ struct Interpreter::MacroState
     std::vector<const MacroParam *> params;
 };
 
-Interpreter::Interpreter(const RenderLimits &limits, FramePtr globals) : m_limits(limits), m_globals(std::move(globals)) {}
+Interpreter::Interpreter(const RenderLimits &limits, FramePtr globals) : m_limits(limits), m_globals(std::move(globals))
+{
+    m_budget.maxMemory = limits.maxMemoryBytes;
+    m_budget.maxWork = limits.maxWorkBytes;
+    m_budget.maxNesting = limits.maxNesting;
+    m_budget.cancelled = limits.cancelled;
+    if (limits.maxMilliseconds > 0)
+        m_budget.deadlineNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  (std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.maxMilliseconds))
+                                      .time_since_epoch())
+                                  .count();
+}
 
 Interpreter::~Interpreter()
 {
@@ -48,6 +61,7 @@ void Interpreter::tick()
 {
     if (++m_steps > m_limits.maxSteps)
         failLimit("template exceeded " + std::to_string(m_limits.maxSteps) + " steps (runaway loop?)");
+    m_budget.poll();
 }
 
 void Interpreter::checkStringSize(size_t size) const
@@ -66,12 +80,17 @@ void Interpreter::checkCollectionSize(size_t size) const
 
 void Interpreter::emit(std::string_view text)
 {
-    checkStringSize(m_out.size() + text.size());
+    // Output set aside by enclosing macro calls and {% set %} blocks counts too: otherwise each
+    // of a hundred nested calls could hold its own 16 MB.
+    checkStringSize(m_pendingOut + m_out.size() + text.size());
+    m_budget.spend(text.size());
     m_out.append(text);
 }
 
 std::string Interpreter::render(const Body &body)
 {
+    const RenderBudget::Scope scope(&m_budget);
+    m_budget.poll(true);
     auto root = std::make_shared<Frame>();
     root->parent = m_globals;
     m_out.clear();
@@ -83,11 +102,17 @@ std::string Interpreter::capture(const Body &body, const FramePtr &frame)
 {
     std::string saved;
     saved.swap(m_out);
+    m_pendingOut += saved.size();
     struct Restore
     {
         std::string &out, &saved;
-        ~Restore() { out.swap(saved); }
-    } restore{m_out, saved};
+        size_t &pending;
+        ~Restore()
+        {
+            pending -= saved.size();
+            out.swap(saved);
+        }
+    } restore{m_out, saved, m_pendingOut};
     exec(body, frame);
     return std::string(m_out); // `restore` swaps the outer buffer back
 }
@@ -105,6 +130,7 @@ Interpreter::Flow Interpreter::exec(const Body &body, const FramePtr &frame)
 Interpreter::Flow Interpreter::execStmt(const Stmt &stmt, const FramePtr &frame)
 {
     tick();
+    const Nest nest(*this);
     try {
         switch (stmt.kind) {
         case StmtKind::Data: emit(stmt.text); break;
@@ -167,6 +193,16 @@ void Interpreter::execFor(const Stmt &stmt, const FramePtr &frame)
     if (iterable.isNone())
         fail("'NoneType' object is not iterable");
     std::vector<Value> items = iterate(iterable);
+    // The loop's copy of its items is alive while it runs (nested loops over one big list each
+    // hold one): it counts against the memory budget.
+    struct Held
+    {
+        RenderBudget &budget;
+        size_t bytes;
+        ~Held() { budget.release(bytes); }
+    };
+    m_budget.charge(items.size() * sizeof(Value));
+    const Held held{m_budget, items.size() * sizeof(Value)};
     if (stmt.condition) {
         std::vector<Value> kept;
         for (auto &item : items) {
@@ -210,6 +246,11 @@ void Interpreter::execFor(const Stmt &stmt, const FramePtr &frame)
                                      fail("no items for cycling given");
                                  return args.positional[size_t(k) % args.positional.size()];
                              }));
+        // loop holds its neighbours: a loop stored into a namespace may chain loops into deep
+        // values, so its depth counts like a dict's.
+        d.depth = 1 + std::max(depthOf(d.items[9].second), depthOf(d.items[10].second));
+        if (d.depth > m_limits.maxNesting)
+            failTooDeep();
         iteration->vars.emplace_back("loop", std::move(loop));
         assign(*stmt.target, items[size_t(k)], iteration);
         if (exec(stmt.body, iteration) == Flow::Break)
@@ -314,6 +355,7 @@ Value Interpreter::call(const Value &callee, const CallArgs &args)
 
 Value Interpreter::eval(const Expr &expr, const FramePtr &frame)
 {
+    const Nest nest(*this);
     try {
         return evalInner(expr, frame);
     } catch (JinjaError &e) {

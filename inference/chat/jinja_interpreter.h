@@ -1,6 +1,8 @@
 // Tree-walking interpreter for parsed templates. Every resource a template can consume is
-// bounded (steps, output size, string and list sizes, call depth), so a hostile or buggy
-// template ends with an error instead of hanging the app or exhausting memory.
+// bounded (steps, output size, string and list sizes, call depth, evaluation depth, memory
+// alive at once, bytes of string work, wall-clock time) and a cancel callback is polled, so a
+// hostile or buggy template ends with an error instead of crashing, hanging the app or
+// exhausting memory.
 #pragma once
 
 #include "chat/jinja_ast.h"
@@ -18,6 +20,11 @@ struct RenderLimits
     uint64_t maxSteps = 5'000'000;        // statements and loop iterations together
     int maxCallDepth = 100;               // macro recursion
     size_t maxCollectionSize = 200'000;  // lists made by range(), '*' or filters
+    int maxNesting = 256;                 // evaluation depth: expressions, statements, calls
+    size_t maxMemoryBytes = 64u << 20;    // strings, lists and dicts alive at once
+    uint64_t maxWorkBytes = 1ull << 30;   // bytes through string operations and filters
+    int64_t maxMilliseconds = 0;          // wall clock; 0: none
+    std::function<bool()> cancelled;
 };
 
 struct Frame
@@ -56,6 +63,17 @@ public:
 private:
     enum class Flow { Normal, Break, Continue };
     struct MacroState;
+    // One level of evaluation (an expression, a statement): native recursion is bounded by it.
+    struct Nest
+    {
+        explicit Nest(Interpreter &in) : depth(in.m_depth)
+        {
+            if (++depth > in.m_limits.maxNesting)
+                failTooDeep();
+        }
+        ~Nest() { --depth; }
+        int &depth;
+    };
 
     Flow exec(const Body &body, const FramePtr &frame);
     Flow execStmt(const Stmt &stmt, const FramePtr &frame);
@@ -72,14 +90,23 @@ private:
     Value slice(const Value &obj, const Value &start, const Value &stop, const Value &step);
     bool contains(const Value &container, const Value &item);
 
+    // Declared first so that it outlives every value the render made (they give back their
+    // memory to it when they die, also in this destructor).
+    RenderBudget m_budget;
     const RenderLimits &m_limits;
     FramePtr m_globals;
     std::string m_out;
+    size_t m_pendingOut = 0; // bytes in the outer buffers capture() set aside
     uint64_t m_steps = 0;
     int m_callDepth = 0;
+    int m_depth = 0;
     std::vector<std::shared_ptr<MacroState>> m_macros;
     std::vector<std::shared_ptr<DictData>> m_namespaces;
 };
+
+// Charges the work a call on `self` with `args` may do: the bytes of their strings and a few per
+// list or dict item.
+void chargeCall(const Value &self, const CallArgs &args);
 
 // Filters, tests and methods, each in its own file.
 Value applyFilter(Interpreter &in, const std::string &name, const Value &value, const CallArgs &args);

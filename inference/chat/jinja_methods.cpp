@@ -19,7 +19,7 @@ std::optional<std::string> optStr(const CallArgs &a, size_t index, const char *n
         return std::nullopt;
     if (!v->isString())
         fail(std::string("argument '") + name + "' must be str or None, not " + typeName(*v));
-    return v->s;
+    return v->str();
 }
 
 int64_t optInt(const CallArgs &a, size_t index, const char *name, int64_t def)
@@ -39,7 +39,7 @@ const std::string &needStr(const CallArgs &a, size_t index, const char *name)
         fail(std::string("missing argument '") + name + "'");
     if (!v->isString())
         fail(std::string("argument '") + name + "' must be str, not " + typeName(*v));
-    return v->s;
+    return v->str();
 }
 
 Value strList(const std::vector<std::string> &parts)
@@ -56,9 +56,9 @@ bool affix(const std::string &s, const Value &what, bool prefix)
     auto one = [&](const Value &v) {
         if (!v.isString())
             fail(std::string(prefix ? "startswith" : "endswith") + " first arg must be str or a tuple of str");
-        if (v.s.size() > s.size())
+        if (v.str().size() > s.size())
             return false;
-        return prefix ? s.compare(0, v.s.size(), v.s) == 0 : s.compare(s.size() - v.s.size(), v.s.size(), v.s) == 0;
+        return prefix ? s.compare(0, v.str().size(), v.str()) == 0 : s.compare(s.size() - v.str().size(), v.str().size(), v.str()) == 0;
     };
     if (what.isList()) {
         for (const Value &v : what.list->items)
@@ -192,7 +192,10 @@ std::string strFormat(Interpreter &in, const std::string &format, const CallArgs
 
 Value bind(const Value &self, const std::string &name, Value (*fn)(Interpreter &, const Value &, const CallArgs &))
 {
-    return Value::function(name, [self, fn](Interpreter &in, const CallArgs &a) { return fn(in, self, a); });
+    return Value::function(name, [self, fn](Interpreter &in, const CallArgs &a) {
+        chargeCall(self, a); // s.count('b') on a huge string in a loop must run out of budget
+        return fn(in, self, a);
+    });
 }
 
 #define PARLO_STR_METHOD(id, body)                                                                                     \
@@ -200,7 +203,7 @@ Value bind(const Value &self, const std::string &name, Value (*fn)(Interpreter &
     {                                                                                                                  \
         (void)in;                                                                                                      \
         (void)a;                                                                                                       \
-        [[maybe_unused]] const std::string &s = self.s;                                                                \
+        [[maybe_unused]] const std::string &s = self.str();                                                                \
         body                                                                                                           \
     }
 
@@ -277,7 +280,7 @@ PARLO_STR_METHOD(sJoin, {
         if (!first)
             out += s;
         first = false;
-        out += item.s;
+        out += item.str();
         in.checkStringSize(out.size());
     }
     return Value::string(std::move(out));

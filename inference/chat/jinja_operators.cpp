@@ -71,6 +71,24 @@ int64_t pyMod(int64_t a, int64_t b)
 
 } // namespace
 
+void chargeCall(const Value &self, const CallArgs &args)
+{
+    const auto cost = [](const Value &v) -> uint64_t {
+        switch (v.kind) {
+        case Kind::String: return v.str().size();
+        case Kind::List: return 8 * v.list->items.size();
+        case Kind::Dict: return 16 * v.dict->items.size();
+        default: return 1;
+        }
+    };
+    uint64_t total = cost(self);
+    for (const Value &v : args.positional)
+        total += cost(v);
+    for (const auto &[name, v] : args.named)
+        total += cost(v);
+    chargeWork(total);
+}
+
 Value Interpreter::getAttr(const Value &obj, const std::string &name)
 {
     if (obj.isUndefined())
@@ -114,16 +132,17 @@ Value Interpreter::getItem(const Value &obj, const Value &key)
         if (index >= 0 && index < n) {
             if (obj.isList())
                 return obj.list->items[size_t(index)];
-            if (obj.s.size() == size_t(n))
-                return Value::string(obj.s.substr(size_t(index), 1));
+            chargeWork(obj.str().size());
+            if (obj.str().size() == size_t(n))
+                return Value::string(obj.str().substr(size_t(index), 1));
             std::string one;
-            py::appendUtf8(one, py::decode(obj.s)[size_t(index)]);
+            py::appendUtf8(one, py::decode(obj.str())[size_t(index)]);
             return Value::string(one);
         }
         return noElement(obj, key);
     }
     if (key.isString())
-        return getAttr(obj, key.s);
+        return getAttr(obj, key.str());
     return noElement(obj, key);
 }
 
@@ -137,8 +156,10 @@ bool Interpreter::contains(const Value &container, const Value &item)
                 raiseUndefined(item);
             fail("'in <string>' requires string as left operand, not " + typeName(item));
         }
-        return container.s.find(item.s) != std::string::npos;
+        chargeWork(container.str().size() + item.str().size());
+        return container.str().find(item.str()) != std::string::npos;
     case Kind::List:
+        chargeWork(container.list->items.size());
         for (const auto &x : container.list->items)
             if (equals(x, item))
                 return true;
@@ -146,6 +167,7 @@ bool Interpreter::contains(const Value &container, const Value &item)
     case Kind::Dict:
         if (container.dict->flavor != DictFlavor::Dict)
             break;
+        chargeWork(container.dict->items.size());
         return container.dict->find(item) != nullptr;
     default: break;
     }
@@ -167,11 +189,12 @@ Value Interpreter::slice(const Value &obj, const Value &startV, const Value &sto
         fail("slice step cannot be zero");
     if (!obj.isList() && !obj.isString())
         fail("'" + typeName(obj) + "' object is not subscriptable");
-    const bool ascii = obj.isString() && py::length(obj.s) == obj.s.size();
+    chargeWork(obj.isString() ? obj.str().size() : obj.list->items.size());
+    const bool ascii = obj.isString() && py::length(obj.str()) == obj.str().size();
     std::u32string text;
     if (obj.isString() && !ascii)
-        text = py::decode(obj.s);
-    const int64_t n = obj.isList() ? int64_t(obj.list->items.size()) : ascii ? int64_t(obj.s.size()) : int64_t(text.size());
+        text = py::decode(obj.str());
+    const int64_t n = obj.isList() ? int64_t(obj.list->items.size()) : ascii ? int64_t(obj.str().size()) : int64_t(text.size());
     // Python's PySlice_AdjustIndices.
     auto adjust = [&](std::optional<int64_t> v, int64_t def) {
         if (!v)
@@ -188,28 +211,25 @@ Value Interpreter::slice(const Value &obj, const Value &startV, const Value &sto
     };
     const int64_t b = adjust(start, step < 0 ? n - 1 : 0);
     const int64_t e = adjust(stop, step < 0 ? -1 : n);
-    std::vector<int64_t> indices;
-    for (int64_t k = b; step > 0 ? k < e : k > e; k += step) {
-        indices.push_back(k);
-        if (k > INT64_MAX - (step > 0 ? step : 0))
-            break;
-    }
+    const auto forEachIndex = [&](auto &&visit) {
+        for (int64_t k = b; step > 0 ? k < e : k > e;) {
+            visit(k);
+            if (__builtin_add_overflow(k, step, &k))
+                break;
+        }
+    };
     if (obj.isList()) {
         std::vector<Value> items;
-        items.reserve(indices.size());
-        for (int64_t k : indices)
-            items.push_back(obj.list->items[size_t(k)]);
+        forEachIndex([&](int64_t k) { items.push_back(obj.list->items[size_t(k)]); });
         return Value::makeList(std::move(items), obj.list->tuple);
     }
     std::string out;
     if (ascii) {
         if (step == 1)
-            return Value::string(obj.s.substr(size_t(b), size_t(std::max<int64_t>(0, e - b))));
-        for (int64_t k : indices)
-            out += obj.s[size_t(k)];
+            return Value::string(obj.str().substr(size_t(b), size_t(std::max<int64_t>(0, e - b))));
+        forEachIndex([&](int64_t k) { out += obj.str()[size_t(k)]; });
     } else {
-        for (int64_t k : indices)
-            py::appendUtf8(out, text[size_t(k)]);
+        forEachIndex([&](int64_t k) { py::appendUtf8(out, text[size_t(k)]); });
     }
     return Value::string(std::move(out));
 }
@@ -220,6 +240,7 @@ Value Interpreter::binary(const std::string &op, const Value &a, const Value &b)
         std::string out = toStr(a);
         const std::string right = toStr(b);
         checkStringSize(out.size() + right.size());
+        chargeWork(out.size() + right.size());
         return Value::string(out + right);
     }
     if (a.isUndefined())
@@ -291,11 +312,13 @@ Value Interpreter::binary(const std::string &op, const Value &a, const Value &b)
     }
     if (op == "+") {
         if (a.isString() && b.isString()) {
-            checkStringSize(a.s.size() + b.s.size());
-            return Value::string(a.s + b.s);
+            checkStringSize(a.str().size() + b.str().size());
+            chargeWork(a.str().size() + b.str().size());
+            return Value::string(a.str() + b.str());
         }
         if (a.isList() && b.isList() && a.list->tuple == b.list->tuple) {
             checkCollectionSize(a.list->items.size() + b.list->items.size());
+            chargeWork(a.list->items.size() + b.list->items.size());
             std::vector<Value> items = a.list->items;
             items.insert(items.end(), b.list->items.begin(), b.list->items.end());
             return Value::makeList(std::move(items), a.list->tuple);
@@ -309,23 +332,28 @@ Value Interpreter::binary(const std::string &op, const Value &a, const Value &b)
             return unsupported();
         const int64_t times = std::max<int64_t>(0, count->asInt());
         if (seq->isString()) {
-            if (times > 0 && seq->s.size() > 0)
-                checkStringSize(size_t(times) > m_limits.maxOutputBytes ? m_limits.maxOutputBytes + 1 : seq->s.size() * size_t(times));
+            if (times > 0 && seq->str().size() > 0)
+                checkStringSize(size_t(times) > m_limits.maxOutputBytes ? m_limits.maxOutputBytes + 1 : seq->str().size() * size_t(times));
+            chargeWork(seq->str().size() * size_t(times));
             std::string out;
-            for (int64_t k = 0; k < times && !seq->s.empty(); ++k)
-                out += seq->s;
+            out.reserve(seq->str().size() * size_t(times));
+            for (int64_t k = 0; k < times && !seq->str().empty(); ++k)
+                out += seq->str();
             return Value::string(std::move(out));
         }
         if (times > 0 && !seq->list->items.empty())
             checkCollectionSize(size_t(times) > m_limits.maxCollectionSize ? m_limits.maxCollectionSize + 1
                                                                             : seq->list->items.size() * size_t(times));
+        chargeWork(seq->list->items.size() * size_t(times));
         std::vector<Value> items;
         for (int64_t k = 0; k < times && !seq->list->items.empty(); ++k)
             items.insert(items.end(), seq->list->items.begin(), seq->list->items.end());
         return Value::makeList(std::move(items), seq->list->tuple);
     }
-    if (op == "%" && a.isString())
-        return Value::string(percentFormat(*this, a.s, b));
+    if (op == "%" && a.isString()) {
+        chargeWork(a.str().size());
+        return Value::string(percentFormat(*this, a.str(), b));
+    }
     return unsupported();
 }
 

@@ -9,8 +9,13 @@ namespace parlo::chat::jinja {
 
 struct ParseLimits
 {
-    int maxNesting = 200; // expression and block nesting
+    // Depth of the syntax tree: statements inside statements and expressions inside both, the
+    // nesting evaluation will recurse through. Chains (1+1+..., x.a.a..., |f|f...) count too.
+    int maxNesting = 256;
 };
+
+// "template nests too deeply (more than N levels)", for the parser and the interpreter.
+std::string tooDeep(int limit);
 
 // Throws JinjaError with the position of the offending token.
 Body parseTemplate(const std::vector<Token> &tokens, const ParseLimits &limits = {});

@@ -71,7 +71,7 @@ bool tIn(Interpreter &, const Value &v, const CallArgs &a)
 {
     const Value &seq = required(a, "seq");
     if (seq.isString())
-        return v.isString() && seq.s.find(v.s) != std::string::npos;
+        return v.isString() && seq.str().find(v.str()) != std::string::npos;
     for (const Value &item : iterate(seq))
         if (equals(item, v))
             return true;
@@ -115,8 +115,8 @@ bool tUpper(Interpreter &, const Value &v, const CallArgs &)
     return cased;
 }
 
-bool tFilter(Interpreter &, const Value &v, const CallArgs &) { return v.isString() && hasFilter(v.s); }
-bool tTest(Interpreter &, const Value &v, const CallArgs &) { return v.isString() && hasTest(v.s); }
+bool tFilter(Interpreter &, const Value &v, const CallArgs &) { return v.isString() && hasFilter(v.str()); }
+bool tTest(Interpreter &, const Value &v, const CallArgs &) { return v.isString() && hasTest(v.str()); }
 
 const std::unordered_map<std::string, TestFn> &tests()
 {

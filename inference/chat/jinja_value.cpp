@@ -3,6 +3,7 @@
 
 #include "chat/py_string.h"
 
+#include <chrono>
 #include <cmath>
 
 namespace parlo::chat::jinja {
@@ -14,6 +15,92 @@ void failLimit(std::string message)
     JinjaError e{std::move(message)};
     e.limit = true;
     throw e;
+}
+
+void failTooDeep() { failLimit("template nests too deeply (more than " + std::to_string(maxNesting()) + " levels)"); }
+
+namespace {
+
+thread_local RenderBudget *t_budget = nullptr;
+
+std::string mib(size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+} // namespace
+
+RenderBudget *RenderBudget::current() { return t_budget; }
+
+RenderBudget::Scope::Scope(RenderBudget *budget) : previous(t_budget) { t_budget = budget; }
+
+RenderBudget::Scope::~Scope() { t_budget = previous; }
+
+void RenderBudget::charge(size_t bytes)
+{
+    if (bytes > maxMemory || memory > maxMemory - bytes)
+        failLimit("template uses too much memory (more than " + mib(maxMemory) + " alive at once)");
+    memory += bytes;
+}
+
+void RenderBudget::spend(uint64_t bytes)
+{
+    work += bytes;
+    if (work > maxWork)
+        failLimit("template does too much work (more than " + std::to_string(maxWork >> 20) +
+                  " MiB of text went through its string operations)");
+    poll(bytes >= (1u << 16));
+}
+
+void RenderBudget::poll(bool now)
+{
+    // The clock costs tens of nanoseconds; steps cost about as much, so look every 256th time.
+    if (!now && (++polls & 255) != 0)
+        return;
+    if (deadlineNs == 0 && !cancelled)
+        return;
+    const int64_t t =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    if (deadlineNs != 0 && t > deadlineNs)
+        failLimit("template took too long to render (time limit reached)");
+    if (cancelled && (now || t - lastCancelCheckNs >= 20'000'000)) {
+        lastCancelCheckNs = t;
+        if (cancelled()) {
+            JinjaError e{"rendering the chat template was cancelled"};
+            e.cancelled = true;
+            throw e;
+        }
+    }
+}
+
+void chargeWork(uint64_t bytes)
+{
+    if (t_budget)
+        t_budget->spend(bytes);
+}
+
+int maxNesting() { return t_budget ? t_budget->maxNesting : 256; }
+
+void Charged::charge(size_t more)
+{
+    if (!budget)
+        budget = t_budget;
+    if (budget) {
+        budget->charge(more);
+        bytes += more;
+    }
+}
+
+const std::string &Value::str() const
+{
+    static const std::string empty;
+    return text ? text->text : empty;
+}
+
+int depthOf(const Value &v)
+{
+    if (v.kind == Kind::List)
+        return v.list->depth;
+    if (v.kind == Kind::Dict)
+        return v.dict->flavor == DictFlavor::Namespace ? 1 : v.dict->depth;
+    return 0;
 }
 
 const Value *CallArgs::get(size_t index, std::string_view name) const
@@ -28,6 +115,7 @@ const Value *CallArgs::get(size_t index, std::string_view name) const
 
 const Value *DictData::find(const Value &key) const
 {
+    chargeWork(items.size()); // a linear scan: big dicts looked up in a loop are real work
     for (const auto &item : items)
         if (equals(item.first, key))
             return &item.second;
@@ -37,26 +125,49 @@ const Value *DictData::find(const Value &key) const
 const Value *DictData::find(std::string_view key) const
 {
     for (const auto &item : items)
-        if (item.first.kind == Kind::String && item.first.s == key)
+        if (item.first.kind == Kind::String && item.first.str() == key)
             return &item.second;
     return nullptr;
 }
 
 void DictData::set(Value key, Value value)
 {
+    // A namespace may come to contain itself; its depth is not tracked (see depthOf).
+    if (flavor != DictFlavor::Namespace) {
+        const int d = 1 + std::max(depthOf(key), depthOf(value));
+        if (d > maxNesting())
+            failTooDeep();
+        depth = std::max(depth, d);
+    }
+    chargeWork(items.size());
     for (auto &item : items) {
         if (equals(item.first, key)) {
             item.second = std::move(value);
             return;
         }
     }
+    charge(sizeof(items[0]));
     items.emplace_back(std::move(key), std::move(value));
 }
+
+namespace {
+
+std::shared_ptr<const StringData> makeText(std::string x)
+{
+    if (x.empty())
+        return nullptr;
+    auto data = std::make_shared<StringData>();
+    data->charge(x.capacity() + sizeof(StringData));
+    data->text = std::move(x);
+    return data;
+}
+
+} // namespace
 
 Value Value::undefined(std::string message)
 {
     Value v;
-    v.s = std::move(message);
+    v.text = makeText(std::move(message));
     return v;
 }
 
@@ -97,7 +208,7 @@ Value Value::string(std::string x)
 {
     Value v;
     v.kind = Kind::String;
-    v.s = std::move(x);
+    v.text = makeText(std::move(x));
     return v;
 }
 
@@ -106,6 +217,13 @@ Value Value::makeList(std::vector<Value> items, bool tuple)
     Value v;
     v.kind = Kind::List;
     v.list = std::make_shared<ListData>();
+    int depth = 0;
+    for (const Value &item : items)
+        depth = std::max(depth, depthOf(item));
+    if (depth + 1 > maxNesting())
+        failTooDeep();
+    v.list->depth = depth + 1;
+    v.list->charge(items.capacity() * sizeof(Value) + sizeof(ListData));
     v.list->items = std::move(items);
     v.list->tuple = tuple;
     return v;
@@ -116,6 +234,7 @@ Value Value::makeDict(DictFlavor flavor)
     Value v;
     v.kind = Kind::Dict;
     v.dict = std::make_shared<DictData>();
+    v.dict->charge(sizeof(DictData));
     v.dict->flavor = flavor;
     return v;
 }
@@ -128,7 +247,7 @@ Value Value::function(std::string name, NativeFunction fn)
     return v;
 }
 
-void raiseUndefined(const Value &v) { fail(v.s.empty() ? std::string("value is undefined") : v.s); }
+void raiseUndefined(const Value &v) { fail(v.str().empty() ? std::string("value is undefined") : v.str()); }
 
 bool truthy(const Value &v)
 {
@@ -138,7 +257,7 @@ bool truthy(const Value &v)
     case Kind::Bool: return v.b;
     case Kind::Int: return v.i != 0;
     case Kind::Float: return v.f != 0.0;
-    case Kind::String: return !v.s.empty();
+    case Kind::String: return !v.str().empty();
     case Kind::List: return !v.list->items.empty();
     case Kind::Dict: return v.dict->flavor != DictFlavor::Dict || !v.dict->items.empty();
     case Kind::Callable: return true;
@@ -150,45 +269,89 @@ std::string toStr(const Value &v)
 {
     switch (v.kind) {
     case Kind::Undefined: return {};
-    case Kind::String: return v.s;
+    case Kind::String: return v.str();
     default: return repr(v);
     }
 }
 
-std::string repr(const Value &v)
+namespace {
+
+// repr() of nested values. Lists and plain dicts are bounded in depth when made, but namespaces
+// can contain each other or themselves: as Python does, a dict already being printed prints as
+// {...} (a namespace's attributes are such a dict), and the depth is counted so that a long
+// chain of namespaces ends with an error instead of exhausting the stack.
+void reprInto(std::string &out, const Value &v, std::vector<const void *> &open);
+
+// The text grows with every item: it may not outgrow what the memory budget has left.
+void checkGrowth(const std::string &out)
 {
+    if (RenderBudget *b = RenderBudget::current()) {
+        b->charge(out.size());
+        b->release(out.size());
+    }
+}
+
+void reprInto(std::string &out, const Value &v, std::vector<const void *> &open)
+{
+    if (int(open.size()) > maxNesting())
+        failTooDeep();
     switch (v.kind) {
-    case Kind::Undefined: return "Undefined";
-    case Kind::None: return "None";
-    case Kind::Bool: return v.b ? "True" : "False";
-    case Kind::Int: return std::to_string(v.i);
-    case Kind::Float: return json::formatDouble(v.f);
-    case Kind::String: return py::repr(v.s);
+    case Kind::Undefined: out += "Undefined"; return;
+    case Kind::None: out += "None"; return;
+    case Kind::Bool: out += v.b ? "True" : "False"; return;
+    case Kind::Int: out += std::to_string(v.i); return;
+    case Kind::Float: out += json::formatDouble(v.f); return;
+    case Kind::String:
+        chargeWork(v.str().size());
+        out += py::repr(v.str());
+        checkGrowth(out);
+        return;
     case Kind::List: {
-        std::string out = v.list->tuple ? "(" : "[";
+        open.push_back(v.list.get());
+        out += v.list->tuple ? "(" : "[";
         for (size_t k = 0; k < v.list->items.size(); ++k) {
             if (k)
                 out += ", ";
-            out += repr(v.list->items[k]);
+            reprInto(out, v.list->items[k], open);
         }
         if (v.list->tuple && v.list->items.size() == 1)
             out += ',';
         out += v.list->tuple ? ")" : "]";
-        return out;
+        open.pop_back();
+        break;
     }
     case Kind::Dict: {
-        std::string out = v.dict->flavor == DictFlavor::Namespace ? "<Namespace {" : "{";
+        const bool ns = v.dict->flavor == DictFlavor::Namespace;
+        if (std::find(open.begin(), open.end(), v.dict.get()) != open.end()) {
+            out += ns ? "<Namespace {...}>" : "{...}";
+            return;
+        }
+        open.push_back(v.dict.get());
+        out += ns ? "<Namespace {" : "{";
         for (size_t k = 0; k < v.dict->items.size(); ++k) {
             if (k)
                 out += ", ";
-            out += repr(v.dict->items[k].first) + ": " + repr(v.dict->items[k].second);
+            reprInto(out, v.dict->items[k].first, open);
+            out += ": ";
+            reprInto(out, v.dict->items[k].second, open);
         }
-        out += v.dict->flavor == DictFlavor::Namespace ? "}>" : "}";
-        return out;
+        out += ns ? "}>" : "}";
+        open.pop_back();
+        break;
     }
-    case Kind::Callable: return "<function " + v.callable->name + ">";
+    case Kind::Callable: out += "<function " + v.callable->name + ">"; return;
     }
-    return {};
+    checkGrowth(out);
+}
+
+} // namespace
+
+std::string repr(const Value &v)
+{
+    std::string out;
+    std::vector<const void *> open;
+    reprInto(out, v, open);
+    return out;
 }
 
 std::string typeName(const Value &v)
@@ -227,7 +390,7 @@ bool equals(const Value &a, const Value &b)
     switch (a.kind) {
     case Kind::Undefined:
     case Kind::None: return true;
-    case Kind::String: return a.s == b.s;
+    case Kind::String: chargeWork(std::min(a.str().size(), b.str().size())); return a.str() == b.str();
     case Kind::List:
         if (a.list->tuple != b.list->tuple || a.list->items.size() != b.list->items.size())
             return false;
@@ -265,8 +428,11 @@ int compare(const Value &a, const Value &b, std::string_view op)
         const int64_t x = a.asInt(), y = b.asInt();
         return x < y ? -1 : x > y ? 1 : 0;
     }
-    if (a.kind == Kind::String && b.kind == Kind::String)
-        return a.s < b.s ? -1 : a.s > b.s ? 1 : 0; // UTF-8 byte order is code point order
+    if (a.kind == Kind::String && b.kind == Kind::String) {
+        chargeWork(std::min(a.str().size(), b.str().size()));
+        const int c = a.str().compare(b.str()); // UTF-8 byte order is code point order
+        return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
     if (a.kind == Kind::List && b.kind == Kind::List && a.list->tuple == b.list->tuple) {
         const auto &x = a.list->items, &y = b.list->items;
         for (size_t k = 0; k < x.size() && k < y.size(); ++k) {
@@ -294,7 +460,12 @@ std::vector<Value> iterate(const Value &v)
     }
     case Kind::String: {
         std::vector<Value> chars;
-        for (char32_t c : py::decode(v.s)) {
+        // A Value per character: make sure the budget can hold them before making them.
+        if (RenderBudget *b = RenderBudget::current()) {
+            b->charge(v.str().size() * sizeof(Value));
+            b->release(v.str().size() * sizeof(Value));
+        }
+        for (char32_t c : py::decode(v.str())) {
             std::string one;
             py::appendUtf8(one, c);
             chars.push_back(Value::string(std::move(one)));
@@ -310,7 +481,7 @@ int64_t lengthOf(const Value &v)
 {
     switch (v.kind) {
     case Kind::Undefined: return 0;
-    case Kind::String: return int64_t(py::length(v.s));
+    case Kind::String: chargeWork(v.str().size()); return int64_t(py::length(v.str()));
     case Kind::List: return int64_t(v.list->items.size());
     case Kind::Dict:
         if (v.dict->flavor == DictFlavor::Dict)
@@ -354,7 +525,7 @@ json::Value toJson(const Value &v)
     case Kind::Bool: return json::Value(v.b);
     case Kind::Int: return json::Value(v.i);
     case Kind::Float: return json::Value(v.f);
-    case Kind::String: return json::Value(v.s);
+    case Kind::String: return json::Value(v.str());
     case Kind::List: {
         json::Value::Array items;
         for (const auto &item : v.list->items)
@@ -368,7 +539,7 @@ json::Value toJson(const Value &v)
         for (const auto &[key, item] : v.dict->items) {
             std::string name;
             switch (key.kind) {
-            case Kind::String: name = key.s; break;
+            case Kind::String: name = key.str(); break;
             case Kind::Bool: name = key.b ? "true" : "false"; break;
             case Kind::None: name = "null"; break;
             case Kind::Int:

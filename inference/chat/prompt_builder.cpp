@@ -54,6 +54,9 @@ Result<PromptResult> buildPrompt(const PromptRequest &request)
             return result;
         }
         result.error = rendered.error;
+        // Cancelled: the caller no longer wants a prompt, so no fallback either.
+        if (rendered.error->kind == TemplateError::Kind::Cancelled)
+            return makeError("chat template: " + rendered.error->message);
         if (rendered.error->kind == TemplateError::Kind::Raised) {
             if (auto folded = foldSystem(request.input.messages)) {
                 ChatInput retry = request.input;

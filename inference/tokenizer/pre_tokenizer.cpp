@@ -136,6 +136,14 @@ private:
         return e - pos;
     }
 
+    // As run(), but stops after `limit`: a bounded quantifier such as \p{N}{1,3} must not look
+    // at the rest of the run, or a long run costs its length at each of its matches (quadratic).
+    template<typename Pred>
+    std::size_t runUpTo(std::size_t pos, std::size_t end, std::size_t limit, Pred pred) const
+    {
+        return run(pos, std::min(end, pos + limit), pred);
+    }
+
     // \s?X+ : the optional whitespace is taken only when X follows it.
     template<typename Pred>
     std::size_t optionalSpaceRun(std::size_t pos, std::size_t end, Pred pred) const
@@ -210,7 +218,7 @@ private:
             return run(pos, end, [&](std::size_t i) { return isLetter(i); });
         // \p{N}{1,3}
         if (isNumber(pos))
-            return std::min(maxDigits, run(pos, end, [&](std::size_t i) { return isNumber(i); }));
+            return runUpTo(pos, end, maxDigits, [&](std::size_t i) { return isNumber(i); });
         // ' ?[^\s\p{L}\p{N}]+[\r\n]*'
         const std::size_t start = (m_cps[pos] == ' ' && pos + 1 < end && isOther(pos + 1)) ? pos + 1 : pos;
         if (isOther(start)) {
@@ -268,7 +276,7 @@ private:
             return wordEnd - pos + (contractions ? contraction(wordEnd, end, true) : 0);
         // \p{N}{1,3} or \p{N}
         if (isNumber(pos))
-            return std::min(maxDigits, run(pos, end, [&](std::size_t i) { return isNumber(i); }));
+            return runUpTo(pos, end, maxDigits, [&](std::size_t i) { return isNumber(i); });
         // ' ?[^\s\p{L}\p{N}]+[\r\n/]*': a '/' right after the run is already in it, so the tail
         // takes line breaks and the slashes after them.
         const std::size_t start = (m_cps[pos] == ' ' && pos + 1 < end && isOther(pos + 1)) ? pos + 1 : pos;
@@ -409,11 +417,15 @@ std::vector<std::string_view> preTokenize(PreTokenizerKind kind, std::string_vie
     const DecodedText decoded = decodeText(text);
     const Matcher matcher(decoded);
 
-    std::vector<Piece> pieces{{0u, static_cast<uint32_t>(decoded.cps.size())}};
+    // A split never makes more pieces than there are code points: both buffers get that size
+    // once, instead of a fresh, larger one for every pattern (page faults on big inputs).
+    std::vector<Piece> pieces;
     std::vector<Piece> next;
+    pieces.reserve(decoded.cps.size());
+    next.reserve(decoded.cps.size());
+    pieces.emplace_back(0u, static_cast<uint32_t>(decoded.cps.size()));
     for (const Pattern pattern : patternsFor(kind)) {
         next.clear();
-        next.reserve(pieces.size() * 2);
         for (const auto &[begin, end] : pieces) {
             std::size_t gap = begin;
             std::size_t pos = begin;

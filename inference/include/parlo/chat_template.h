@@ -4,7 +4,8 @@
 // models that ship none and a recovery path when a template refuses a conversation.
 //
 // Errors are values: a TemplateError carries the message, line and column. Rendering is
-// bounded (steps, output size, recursion), so a hostile template cannot hang or exhaust memory.
+// bounded (steps, work, time, memory, output size, nesting, recursion) and can be cancelled,
+// so a hostile template cannot crash, hang or exhaust memory.
 #pragma once
 
 #include "parlo/json.h"
@@ -26,6 +27,7 @@ struct TemplateError
         Render, // a runtime error (undefined value, wrong type, ...)
         Raised, // the template called raise_exception(message): it refuses this conversation
         Limit,  // it ran past a resource limit
+        Cancelled, // ChatInput::cancel was set while it rendered
     };
     Kind kind = Kind::Render;
     std::string message; // the template's own message for Raised
@@ -39,10 +41,15 @@ struct TemplateError
 struct TemplateLimits
 {
     size_t maxTemplateBytes = 1u << 20;
-    size_t maxOutputBytes = 16u << 20;
-    uint64_t maxSteps = 5'000'000;
-    int maxCallDepth = 100;
-    int maxNesting = 200;
+    size_t maxOutputBytes = 16u << 20;     // also bounds every string a template builds
+    uint64_t maxSteps = 5'000'000;         // statements and loop iterations
+    int maxCallDepth = 100;                // macro recursion
+    // One nesting limit for everything that recurses: the syntax tree (checked while parsing),
+    // evaluation (expressions, statements and macro calls together) and nested values.
+    int maxNesting = 256;
+    size_t maxMemoryBytes = 64u << 20;     // strings, lists and dicts alive at once
+    uint64_t maxWorkBytes = 1ull << 30;    // bytes that string operations and filters go through
+    int64_t maxMilliseconds = 10'000;      // wall clock for one render; 0: none
 };
 
 struct CivilTime
@@ -66,6 +73,9 @@ struct ChatInput
     bool addGenerationPrompt = true;
     // What strftime_now() sees; nullopt means the current local time.
     std::optional<CivilTime> now;
+    // Asked about every 20 ms while rendering (on the rendering thread); returning true stops
+    // the render with a Cancelled error, so the app's Cancel works on a slow template.
+    std::function<bool()> cancelled;
 };
 
 struct Rendered

@@ -196,6 +196,60 @@ private slots:
         QCOMPARE(result->text, std::string("User: Hi\nFalcon: Hello!\nUser: Bye\nFalcon:"));
     }
 
+    // A downloaded template that is hostile (too deep, self-referencing, a CPU or memory burn)
+    // stops at its limits; the model still gets a prompt from the built-in template and the
+    // notice says why.
+    void hostileTemplatesFallBack_data()
+    {
+        QTest::addColumn<QByteArray>("source");
+        QTest::addColumn<QByteArray>("reason");
+        QByteArray chain = "{{ 1";
+        for (int k = 0; k < 20000; ++k)
+            chain += "+1";
+        QTest::newRow("20000 operators") << chain + " }}" << QByteArray("nests too deeply");
+        QTest::newRow("cpu burn") << QByteArray("{% set s = 'a' * 16000000 %}{% for i in range(1000) %}{% for j in range(1000) %}"
+                                                "{{ s.count('b') }}{% endfor %}{% endfor %}")
+                                  << QByteArray("too much work");
+        QTest::newRow("memory burn") << QByteArray("{% set s = 'x' * 16000000 %}{% set ns = namespace(l=[]) %}"
+                                                   "{% for i in range(1000) %}{% set ns.l = ns.l + [s ~ i] %}{% endfor %}")
+                                     << QByteArray("too much memory");
+        QTest::newRow("deep value") << QByteArray("{% set ns = namespace(x=[]) %}{% for i in range(100000) %}"
+                                                  "{% set ns.x = [ns.x] %}{% endfor %}")
+                                    << QByteArray("nests too deeply");
+    }
+
+    void hostileTemplatesFallBack()
+    {
+        QFETCH(QByteArray, source);
+        QFETCH(QByteArray, reason);
+        PromptRequest request;
+        const std::string text = source.toStdString();
+        request.modelTemplate = text;
+        request.architecture = "llama";
+        request.input = conversation(true);
+        request.limits.maxWorkBytes = 256u << 20; // quicker than the default, same mechanism
+        auto result = buildPrompt(request);
+        QVERIFY2(result.ok(), result.ok() ? "" : result.error().message.c_str());
+        QVERIFY(result->usedFallback);
+        QVERIFY(result->error);
+        QVERIFY2(result->notice.find(reason.toStdString()) != std::string::npos, result->notice.c_str());
+        QVERIFY2(result->notice.find("built-in") != std::string::npos, result->notice.c_str());
+        QVERIFY(!result->text.empty());
+    }
+
+    // Cancel means nobody wants the prompt: no fallback, an error that says so.
+    void cancelledRenderDoesNotFallBack()
+    {
+        PromptRequest request;
+        request.modelTemplate = "{% for i in range(100000) %}{% for j in range(100) %}{% endfor %}{% endfor %}";
+        request.architecture = "llama";
+        request.input = conversation(false);
+        request.input.cancelled = [] { return true; };
+        auto result = buildPrompt(request);
+        QVERIFY(!result.ok());
+        QVERIFY2(result.error().message.find("cancelled") != std::string::npos, result.error().message.c_str());
+    }
+
     void badMessagesAreAnError()
     {
         PromptRequest request;

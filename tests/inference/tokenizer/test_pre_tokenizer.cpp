@@ -6,8 +6,16 @@
 
 #include <QtTest>
 
+#include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
+
+#include <cstdlib>
+#include <cstring>
+
+#include <malloc.h>
+#include <time.h>
 
 using namespace parlo::tokenizer;
 using Words = std::vector<std::string>;
@@ -39,6 +47,24 @@ class TestPreTokenizer : public QObject
     Q_OBJECT
 
 private slots:
+    // The scaling test times 100 kB against 1 MB. glibc gives big blocks back to the kernel and
+    // maps them afresh on the next call, so the large run would also time page faults (slow in
+    // a VM) that the small one, served from the warm heap, never takes: keep the heap and warm
+    // it, so both sizes measure the matchers alone.
+    void initTestCase()
+    {
+        mallopt(M_MMAP_THRESHOLD, 32 << 20);
+        mallopt(M_TRIM_THRESHOLD, 1 << 30);
+        std::vector<char *> blocks;
+        for (int k = 0; k < 24; ++k) {
+            blocks.push_back(static_cast<char *>(std::malloc(16 << 20)));
+            if (blocks.back())
+                std::memset(blocks.back(), 1, 16 << 20);
+        }
+        for (char *b : blocks)
+            std::free(b);
+    }
+
     void unicodeClasses()
     {
         constexpr uint8_t lower = ClassLetter | ClassLowerLike;
@@ -242,6 +268,81 @@ private slots:
         QCOMPARE(preTokenize(PreTokenizerKind::Tekken, std::string(1 << 20, 'A')).size(), std::size_t(1));
         QCOMPARE(preTokenize(PreTokenizerKind::Gpt4o, spaces).size(), std::size_t(2));
         QVERIFY2(timer.elapsed() < 5000, "splitting 1 MiB of spaces and capitals took too long");
+    }
+
+    // Every pre-tokenizer on every kind of long run: time grows with the text, not its square.
+    // Measured as a ratio (10x the text may take at most 30x the time) so a slow or busy machine
+    // does not matter; the old \p{N}{1,3} matcher rescanned the whole digit run at each match
+    // (160k digits took 4.6 s, 1 MB over 60 s).
+    void everyRunScalesLinearly_data()
+    {
+        QTest::addColumn<PreTokenizerKind>("kind");
+        QTest::addColumn<QByteArray>("unit");
+        const std::pair<const char *, QByteArray> classes[] = {
+            {"digits", "0123456789"},
+            {"letters", "abcdefghij"},
+            {"capitals", "ABCDEFGHIJ"},
+            {"spaces", " "},
+            {"tabs and spaces", "\t "},
+            {"newlines", "\n"},
+            {"space newline", " \n"},
+            {"punctuation", "!?.,;:-_()"},
+            {"apostrophes", "'"},
+            {"cjk", "\xE4\xB8\xAD\xE6\x96\x87"},
+            {"hangul", "\xEA\xB0\x80"},
+            {"emoji", "\xF0\x9F\x98\x80"},
+            {"marks", "\xCC\x81"},
+            {"mixed", "Tom's 3.14159 ist \xE4\xB8\xAD! \n\t "},
+            {"invalid utf-8", "\xFF\xC3"},
+        };
+        for (const PreTokenizerKind kind :
+             {PreTokenizerKind::Default, PreTokenizerKind::Gpt2, PreTokenizerKind::Llama3, PreTokenizerKind::Qwen2,
+              PreTokenizerKind::Falcon, PreTokenizerKind::Starcoder, PreTokenizerKind::DeepseekLlm,
+              PreTokenizerKind::DeepseekCoder, PreTokenizerKind::Gpt4o, PreTokenizerKind::Tekken})
+            for (const auto &[name, unit] : classes)
+                QTest::addRow("%s %s", preTokenizerKindName(kind).data(), name) << kind << unit;
+    }
+
+    void everyRunScalesLinearly()
+    {
+        QFETCH(PreTokenizerKind, kind);
+        QFETCH(QByteArray, unit);
+        const auto textOf = [&](std::size_t bytes) {
+            std::string s;
+            s.reserve(bytes + static_cast<std::size_t>(unit.size()));
+            while (s.size() < bytes)
+                s.append(unit.constData(), static_cast<std::size_t>(unit.size()));
+            return s + "x";
+        };
+        // CPU time, not wall time: on a shared machine a long run is preempted more often than a
+        // short one, which would read as superlinear. Best of `runs` for the rest of the noise.
+        const auto cpuNs = [] {
+            timespec t{};
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+            return qint64(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+        };
+        const auto timeOf = [&](const std::string &text, int runs) {
+            qint64 best = std::numeric_limits<qint64>::max();
+            for (int run = 0; run < runs; ++run) {
+                const qint64 start = cpuNs();
+                const auto words = preTokenize(kind, text);
+                if (words.empty())
+                    return qint64(0);
+                best = std::min(best, cpuNs() - start);
+            }
+            return best;
+        };
+        const qint64 measured = timeOf(textOf(100'000), 3);
+        const qint64 small = std::max<qint64>(measured, 2'000'000);
+        // A floor for the small time keeps a near-zero baseline from making noise into a ratio.
+        // The large text runs once more only when the first run missed but not by far (noise).
+        const std::string largeText = textOf(1'000'000);
+        double ratio = double(timeOf(largeText, 1)) / double(small);
+        for (int retry = 0; retry < 2 && ratio >= 30 && ratio < 100; ++retry)
+            ratio = std::min(ratio, double(timeOf(largeText, 1)) / double(small));
+        const qint64 large = qint64(ratio * double(small));
+        QVERIFY2(ratio < 30, qPrintable(QStringLiteral("100 kB took %1 ms, 1 MB %2 ms (x%3)")
+                                            .arg(double(measured) / 1e6).arg(double(large) / 1e6).arg(ratio)));
     }
 };
 

@@ -6,7 +6,13 @@
 
 #include <QtTest>
 
+#include <algorithm>
+#include <limits>
 #include <random>
+#include <utility>
+
+#include <malloc.h>
+#include <time.h>
 
 using namespace parlo;
 using namespace parlo::test;
@@ -342,6 +348,63 @@ private slots:
         auto bpe = Tokenizer::create(bpeVocabulary());
         QVERIFY(bpe.ok());
         QVERIFY(encodeOk(**bpe, "").empty());
+    }
+
+    // Whole encodes (pre-tokenizer, then BPE merges on each word) scale with the text: 1 MB may
+    // take at most 30x what 100 kB takes (CPU time; the heap kept warm as in test_pre_tokenizer).
+    void encodeScalesLinearly_data()
+    {
+        QTest::addColumn<QByteArray>("pre");
+        QTest::addColumn<QByteArray>("unit");
+        for (const char *pre : {"gpt-2", "llama-bpe", "qwen2", "gpt-4o", "tekken", "deepseek-llm", "default"})
+            for (const auto &[name, unit] : {std::pair<const char *, const char *>{"digits", "0123456789"},
+                                             {"merged letters", "ab"},
+                                             {"spaces", " "},
+                                             {"mixed", "ab 12 ab, "}})
+                QTest::addRow("%s %s", pre, name) << QByteArray(pre) << QByteArray(unit);
+    }
+
+    void encodeScalesLinearly()
+    {
+        QFETCH(QByteArray, pre);
+        QFETCH(QByteArray, unit);
+        mallopt(M_MMAP_THRESHOLD, 32 << 20);
+        mallopt(M_TRIM_THRESHOLD, 1 << 30);
+        Vocabulary v = bpeVocabulary();
+        v.preTokenizer = pre.toStdString();
+        v.bos = v.eos; // llama-bpe and tekken add a BOS by default
+        auto t = Tokenizer::create(std::move(v));
+        QVERIFY2(t.ok(), t.ok() ? "" : t.error().message.c_str());
+        const auto textOf = [&](std::size_t bytes) {
+            std::string s;
+            while (s.size() < bytes)
+                s.append(unit.constData(), static_cast<std::size_t>(unit.size()));
+            return s;
+        };
+        const auto cpuNs = [] {
+            timespec ts{};
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+            return qint64(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+        };
+        const auto timeOf = [&](const std::string &text, int runs) {
+            qint64 best = std::numeric_limits<qint64>::max();
+            for (int run = 0; run < runs; ++run) {
+                const qint64 start = cpuNs();
+                const auto ids = (*t)->encode(text);
+                if (!ids.ok() || ids->empty())
+                    return qint64(0);
+                best = std::min(best, cpuNs() - start);
+            }
+            return best;
+        };
+        const std::string largeText = textOf(1'000'000);
+        (void)timeOf(largeText, 1); // warms the heap to the large size
+        const qint64 measured = timeOf(textOf(100'000), 3);
+        const qint64 small = std::max<qint64>(measured, 2'000'000);
+        double ratio = double(timeOf(largeText, 1)) / double(small);
+        for (int retry = 0; retry < 2 && ratio >= 30 && ratio < 100; ++retry)
+            ratio = std::min(ratio, double(timeOf(largeText, 1)) / double(small));
+        QVERIFY2(ratio < 30, qPrintable(QStringLiteral("100 kB took %1 ms; 1 MB took %2x as long").arg(double(measured) / 1e6).arg(ratio)));
     }
 
     // Several MB of random bytes, and a single multi-MB "word": no crash, lossless, and fast

@@ -1,5 +1,8 @@
 // Tokenizer throughput on ~1 MB of English (texts/story.txt repeated), encode and decode, for a
-// SentencePiece and byte-level BPE vocabularies. Prints MB/s; run it on an idle machine.
+// SentencePiece and byte-level BPE vocabularies; then 1 MB of each kind of long run (digits,
+// letters, spaces, punctuation, CJK, emoji, mixed) through every pre-tokenizer, because one
+// quadratic matcher turns a pasted number into a frozen chat. Prints MB/s; run it on an idle
+// machine.
 //
 //   parlo_bench_tokenizer [test-data-folder]   (default: $PARLO_TEST_DATA, else ../shared)
 #include "parlo/gguf.h"
@@ -13,6 +16,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 
 namespace {
 
@@ -87,5 +91,26 @@ int main(int argc, char **argv)
     bench("BPE gpt-2 (50k, gpt-2 pre)", data + "/vocab/ggml-vocab-gpt-2.gguf", text, nullptr);
     bench("BPE gpt-2 vocab, llama-bpe pre", data + "/vocab/ggml-vocab-gpt-2.gguf", text, "llama-bpe");
     bench("BPE deepseek-llm (102k)", data + "/vocab/ggml-vocab-deepseek-llm.gguf", text, nullptr);
+
+    const std::pair<const char *, std::string> classes[] = {
+        {"digits", "0123456789"},
+        {"letters", "abcdefghij"},
+        {"spaces", " "},
+        {"newlines", "\n"},
+        {"punctuation", "!?.,;:-_()"},
+        {"cjk", "\xE4\xB8\xAD\xE6\x96\x87"},
+        {"emoji", "\xF0\x9F\x98\x80"},
+        {"mixed", "Tom's 3.14159 ist \xE4\xB8\xAD! \n\t "},
+    };
+    std::printf("\n1 MB of one kind of run, through each pre-tokenizer (gpt-2 vocabulary; SPM llama):\n");
+    for (const auto &[name, unit] : classes) {
+        std::string run;
+        while (run.size() < 1000000)
+            run += unit;
+        bench(std::string("SPM llama-spm, ") + name, data + "/vocab/ggml-vocab-llama-spm.gguf", run, nullptr);
+        for (const char *pre : {"gpt-2", "llama-bpe", "qwen2", "gpt-4o", "tekken", "default", "falcon", "starcoder",
+                                "deepseek-llm", "deepseek-coder"})
+            bench(std::string(pre) + ", " + name, data + "/vocab/ggml-vocab-gpt-2.gguf", run, pre);
+    }
     return 0;
 }
