@@ -71,7 +71,7 @@ int main(int argc, char **argv)
     if (!modelToLoad.isEmpty())
         context.models()->load(modelToLoad);
     QQmlApplicationEngine engine;
-    engine.setInitialProperties(context.initialProperties());
+    context.prepareEngine(engine);
     QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
                      [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
     engine.load(QUrl(QStringLiteral("qrc:/Parlo/Main.qml")));

@@ -5,6 +5,8 @@
 #include "chat/memory_conversation_repository.h"
 #include "chat/sqlite_conversation_repository.h"
 
+#include <QQmlApplicationEngine>
+
 namespace parlo::ui {
 
 AppContext::AppContext(const AppOptions &options)
@@ -66,6 +68,11 @@ QVariantMap AppContext::initialProperties()
     return {{QStringLiteral("chat"), QVariant::fromValue(m_chat.get())},
             {QStringLiteral("models"), QVariant::fromValue(m_models.get())},
             {QStringLiteral("settings"), QVariant::fromValue(m_settings.get())}};
+}
+
+void AppContext::prepareEngine(QQmlApplicationEngine &engine)
+{
+    engine.setInitialProperties(initialProperties());
 }
 
 AppOptions AppContext::optionsFromEnvironment()

@@ -10,6 +10,8 @@
 
 #include <QVariantMap>
 
+class QQmlApplicationEngine;
+
 #include <memory>
 
 namespace parlo::ui {
@@ -35,6 +37,9 @@ public:
 
     // For QQmlApplicationEngine::setInitialProperties: Main.qml's required properties.
     QVariantMap initialProperties();
+    // Readies an engine for Main.qml: its required properties. main.cpp and the GUI tests call
+    // this for every engine they create.
+    void prepareEngine(QQmlApplicationEngine &engine);
 
     AppSettings *settings() { return m_settings.get(); }
     ModelController *models() { return m_models.get(); }

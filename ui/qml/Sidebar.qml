@@ -120,6 +120,7 @@ Rectangle {
             }
             delegate: ItemDelegate {
                 id: conversationDelegate
+                objectName: "conversationEntry"
                 required property int index
                 required property var conversationId
                 required property string title
