@@ -4,6 +4,7 @@
 #include "chat/fake_engine.h"
 #include "chat/memory_conversation_repository.h"
 #include "chat/sqlite_conversation_repository.h"
+#include "network/offline_network_factory.h"
 
 #include <QQmlApplicationEngine>
 
@@ -72,6 +73,7 @@ QVariantMap AppContext::initialProperties()
 
 void AppContext::prepareEngine(QQmlApplicationEngine &engine)
 {
+    OfflineNetworkFactory::install(engine);
     engine.setInitialProperties(initialProperties());
 }
 

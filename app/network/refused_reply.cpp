@@ -11,8 +11,8 @@ RefusedReply::RefusedReply(const QNetworkRequest &request, QNetworkAccessManager
     setRequest(request);
     setUrl(request.url());
     setOperation(operation);
+    open(QIODevice::ReadOnly); // before setError(): opening clears the error string
     setError(QNetworkReply::ContentAccessDenied, reason);
-    open(QIODevice::ReadOnly);
     setFinished(true);
     // Callers connect after get() returns, so the signals come from the event loop.
     QMetaObject::invokeMethod(

@@ -260,29 +260,70 @@ private:
         m_boundaryFrom = -1;
     }
 
+    // Matched by hand: a regular expression run at each '<' re-validates the whole text each
+    // time, which made long hostile answers quadratic.
+    static bool isAsciiLetter(QChar c) { return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z'); }
+    static bool isAsciiAlnum(QChar c) { return isAsciiLetter(c) || (c >= u'0' && c <= u'9'); }
+
+    // CommonMark's autolinks: <scheme:…> and <local@domain>.
     qsizetype autolinkLength(qsizetype i) const
     {
-        static const QRegularExpression autolink(
-            QStringLiteral("<(?:[A-Za-z][A-Za-z0-9+.\\-]{1,31}:[^<>\\x00-\\x20\\x7f]*"
-                           "|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\\-]+@[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?"
-                           "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?)*)>"));
-        const QRegularExpressionMatch m =
-            autolink.match(m_text, i, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
-        return m.hasMatch() ? m.capturedLength() : 0;
+        const qsizetype n = m_text.size();
+        const qsizetype p = i + 1;
+        if (p < n && isAsciiLetter(m_text[p])) {
+            qsizetype q = p + 1;
+            while (q < n && q - p < 32
+                   && (isAsciiAlnum(m_text[q]) || m_text[q] == u'+' || m_text[q] == u'.' || m_text[q] == u'-'))
+                ++q;
+            if (q - p >= 2 && q < n && m_text[q] == u':') {
+                qsizetype r = q + 1;
+                while (r < n && m_text[r] != u'<' && m_text[r] != u'>' && m_text[r].unicode() > 0x20
+                       && m_text[r].unicode() != 0x7f)
+                    ++r;
+                if (r < n && m_text[r] == u'>')
+                    return r + 1 - i;
+            }
+        }
+        static const QString localExtra = QStringLiteral(".!#$%&'*+/=?^_`{|}~-");
+        qsizetype q = p;
+        while (q < n && (isAsciiAlnum(m_text[q]) || localExtra.contains(m_text[q])))
+            ++q;
+        if (q == p || q >= n || m_text[q] != u'@')
+            return 0;
+        qsizetype r = q + 1;
+        for (;;) {
+            const qsizetype label = r;
+            while (r < n && r - label < 63 && (isAsciiAlnum(m_text[r]) || m_text[r] == u'-'))
+                ++r;
+            if (r == label || m_text[label] == u'-' || m_text[r - 1] == u'-' || r >= n)
+                return 0;
+            if (m_text[r] == u'>')
+                return r + 1 - i;
+            if (m_text[r] != u'.')
+                return 0;
+            ++r;
+        }
     }
 
     // `<br>` inside a line, where it cannot start an HTML block: written back as `<br/>`,
     // which the renderer turns into a line break and nothing else.
     qsizetype lineBreakLength(qsizetype i) const
     {
-        static const QRegularExpression br(QStringLiteral("<br ?/?>"), QRegularExpression::CaseInsensitiveOption);
-        const QRegularExpressionMatch m =
-            br.match(m_text, i, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
-        if (!m.hasMatch())
+        const qsizetype n = m_text.size();
+        qsizetype p = i + 1;
+        if (p + 1 >= n || m_text[p].toLower() != u'b' || m_text[p + 1].toLower() != u'r')
             return 0;
-        for (qsizetype k = i + m.capturedLength(); k < m_text.size() && m_text[k] != u'\n'; ++k)
+        p += 2;
+        if (p < n && m_text[p] == u' ')
+            ++p;
+        if (p < n && m_text[p] == u'/')
+            ++p;
+        if (p >= n || m_text[p] != u'>')
+            return 0;
+        const qsizetype length = p + 1 - i;
+        for (qsizetype k = p + 1; k < n && m_text[k] != u'\n'; ++k)
             if (!m_text[k].isSpace())
-                return m.capturedLength();
+                return length;
         return 0;
     }
 

@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <functional>
+
 using parlo::app::LocalOnlyNetworkManager;
 using parlo::app::NetworkAccess;
 
@@ -79,9 +81,14 @@ private slots:
         auto s = settings();
         NetworkAccess network(s.get());
         QVERIFY(!network.allowed());
-        for (QNetworkReply *reply : {network.get(QNetworkRequest(m_server.url("/get"))),
-                                     network.head(QNetworkRequest(m_server.url("/head"))),
-                                     network.post(QNetworkRequest(m_server.url("/post")), "secret")}) {
+        const std::function<QNetworkReply *()> requests[] = {
+            [&] { return network.get(QNetworkRequest(m_server.url("/get"))); },
+            [&] { return network.head(QNetworkRequest(m_server.url("/head"))); },
+            [&] { return network.post(QNetworkRequest(m_server.url("/post")), "secret"); }};
+        for (const auto &send : requests) {
+            QNetworkReply *reply = send();
+            // Finished already, as a refused request is, yet the signals are still to come.
+            QVERIFY(reply->isFinished());
             QSignalSpy errors(reply, &QNetworkReply::errorOccurred);
             QSignalSpy finished(reply, &QNetworkReply::finished);
             QVERIFY(finished.wait(2000));

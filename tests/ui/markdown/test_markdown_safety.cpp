@@ -103,11 +103,8 @@ private slots:
         QVERIFY2(r.requested.isEmpty(), qPrintable(safe + u'\n' + QDebug::toString(r.requested)));
         // What it pointed at is still on screen, as text.
         QVERIFY2(r.text.contains(QStringLiteral("127.0.0.1:9")), qPrintable(safe + u'\n' + r.text));
-        // The unprotected document would have loaded something, so each case means something.
-        const Rendered raw = render(markdown);
-        QVERIFY2(raw.images > 0 || !raw.requested.isEmpty() || markdown.contains(u'`') || markdown.startsWith(u' ')
-                     || markdown.startsWith(u'\\'),
-                 qPrintable(markdown));
+        // Some of these Qt 6.4 does not load even raw (<img> from Markdown, <link>); they are
+        // kept so a Qt that starts loading them finds them neutralised already.
     }
 
     void imagesSayWhereTheyPoint()
@@ -129,7 +126,7 @@ private slots:
         QTest::newRow("autolink") << QStringLiteral("Mail <someone@example.org> or <https://example.org/x>.");
         QTest::newRow("code span") << QStringLiteral("Use `a < b && <img>` in code, ``x ` y``.");
         QTest::newRow("entities") << QStringLiteral("5 &lt; 6 &amp; &copy; &#60;");
-        QTest::newRow("comparison") << QStringLiteral("if a<b and c > d");
+        QTest::newRow("comparison") << QStringLiteral("if a < b and c > d");
         QTest::newRow("table") << QStringLiteral("| a | b |\n|---|---|\n| `x` | y |");
         QTest::newRow("shell pipe") << QStringLiteral("Run `ls | grep x` first.");
         QTest::newRow("exclamation") << QStringLiteral("Wow! [not an image] !");
@@ -139,6 +136,13 @@ private slots:
     {
         QFETCH(QString, markdown);
         QCOMPARE(render(neutraliseMarkdown(markdown)).text, render(markdown).text);
+    }
+
+    void htmlIsShownAsText()
+    {
+        // Raw, "<b and c >" is a tag and hides the words; neutralised, everything is read.
+        QCOMPARE(render(neutraliseMarkdown(u"if a<b and c > d")).text, QStringLiteral("if a<b and c > d"));
+        QCOMPARE(render(neutraliseMarkdown(u"<img src=\"x.png\">")).text, QStringLiteral("<img src=\"x.png\">"));
     }
 
     void lineBreakInsideALine()
