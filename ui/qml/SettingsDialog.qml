@@ -35,7 +35,7 @@ Dialog {
             TabButton { text: qsTr("Sampling"); Accessible.name: text }
             TabButton { text: qsTr("Device"); Accessible.name: text }
             TabButton { text: qsTr("Models"); Accessible.name: text }
-            TabButton { text: qsTr("Network"); Accessible.name: text }
+            TabButton { objectName: "networkTab"; text: qsTr("Network"); Accessible.name: text }
             TabButton { text: qsTr("Appearance"); Accessible.name: text }
         }
 

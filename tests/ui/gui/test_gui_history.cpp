@@ -1,7 +1,8 @@
 // The history stays readable without a model, and the sidebar works with the mouse: a profile
 // with saved conversations and no model at all shows the first-run page beside the sidebar;
 // clicking a conversation there (a real mouse click on its entry) shows its messages, without a
-// single QML warning, and "New chat" brings the first-run page back.
+// single QML warning, and "New chat" brings the first-run page back. And the settings' "Allow
+// network access" switch, off by default, turns the app's network door on and off.
 #include "app_context.h"
 #include "chat/sqlite_conversation_repository.h"
 #include "qml_window_probe.h"
@@ -87,6 +88,34 @@ private slots:
         QTRY_COMPARE(m_app->chat()->currentConversationId(), 0);
         QTRY_VERIFY(item("firstRunPage")->isVisible());
         QVERIFY(visibleItem("conversationEntry", QStringLiteral("Zebra facts")));
+        QVERIFY2(m_qmlWarnings.isEmpty(), qPrintable(m_qmlWarnings.join(u'\n')));
+    }
+
+    void networkSwitchInTheSettings()
+    {
+        auto click = [this](QQuickItem *target) {
+            const QPointF centre = target->mapToScene(QPointF(target->width() / 2, target->height() / 2));
+            QTest::mouseClick(m_window, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+        };
+        QVERIFY(!m_app->network()->allowed()); // off by default
+        QTest::keyClick(m_window, Qt::Key_Comma, Qt::ControlModifier);
+        QTRY_VERIFY(item<QObject>("settingsDialog")->property("visible").toBool());
+        QQuickItem *tab = item("networkTab");
+        QVERIFY(tab);
+        QTRY_VERIFY(tab->isVisible() && tab->width() > 0);
+        click(tab);
+        QQuickItem *toggle = item("networkSwitch");
+        QTRY_VERIFY(toggle->isVisible());
+        QVERIFY(!toggle->property("checked").toBool());
+        click(toggle);
+        QTRY_VERIFY(m_app->network()->allowed());
+        QVERIFY(toggle->property("checked").toBool());
+        QVERIFY(m_settings->value(parlo::app::NetworkAccess::settingsKey()).toBool());
+        click(toggle);
+        QTRY_VERIFY(!m_app->network()->allowed());
+        QVERIFY(!m_settings->value(parlo::app::NetworkAccess::settingsKey()).toBool());
+        QTest::keyClick(m_window, Qt::Key_Escape);
+        QTRY_VERIFY(!item<QObject>("settingsDialog")->property("visible").toBool());
         QVERIFY2(m_qmlWarnings.isEmpty(), qPrintable(m_qmlWarnings.join(u'\n')));
     }
 };
