@@ -85,7 +85,7 @@ int main(int argc, char **argv)
     };
     openFiles(parser.value(modelOption), parser.positionalArguments());
     QQmlApplicationEngine engine;
-    engine.setInitialProperties(context.initialProperties());
+    context.prepareEngine(engine);
     QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
                      [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
     engine.load(QUrl(QStringLiteral("qrc:/Parlo/Main.qml")));

@@ -4,6 +4,9 @@
 #include "chat/fake_engine.h"
 #include "chat/memory_conversation_repository.h"
 #include "chat/sqlite_conversation_repository.h"
+#include "network/offline_network_factory.h"
+
+#include <QQmlApplicationEngine>
 
 namespace parlo::ui {
 
@@ -66,6 +69,12 @@ QVariantMap AppContext::initialProperties()
     return {{QStringLiteral("chat"), QVariant::fromValue(m_chat.get())},
             {QStringLiteral("models"), QVariant::fromValue(m_models.get())},
             {QStringLiteral("settings"), QVariant::fromValue(m_settings.get())}};
+}
+
+void AppContext::prepareEngine(QQmlApplicationEngine &engine)
+{
+    OfflineNetworkFactory::install(engine);
+    engine.setInitialProperties(initialProperties());
 }
 
 AppOptions AppContext::optionsFromEnvironment()

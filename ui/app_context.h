@@ -10,6 +10,8 @@
 
 #include <QVariantMap>
 
+class QQmlApplicationEngine;
+
 #include <memory>
 
 namespace parlo::ui {
@@ -35,11 +37,17 @@ public:
 
     // For QQmlApplicationEngine::setInitialProperties: Main.qml's required properties.
     QVariantMap initialProperties();
+    // Readies an engine for Main.qml: a network manager that never leaves the machine
+    // (OfflineNetworkFactory), then Main.qml's required properties. main.cpp and the GUI tests
+    // call this for every engine they create.
+    void prepareEngine(QQmlApplicationEngine &engine);
 
     AppSettings *settings() { return m_settings.get(); }
     ModelController *models() { return m_models.get(); }
     ChatController *chat() { return m_chat.get(); }
     app::ConversationRepository *repository() { return m_repository.get(); }
+    // The one door to the network ("Allow network access"); downloads and remote engines use it.
+    app::NetworkAccess *network() { return m_settings->network(); }
 
     // AppOptions from the environment: PARLO_FAKE_ENGINE (1: the mock engine), PARLO_FAKE_DELAY_MS,
     // PARLO_DEVICE.

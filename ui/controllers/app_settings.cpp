@@ -23,6 +23,8 @@ AppSettings::AppSettings(QSettings *settings, QObject *parent)
     m_sampling.maxTokens = m_settings->value("maxTokens", d.maxTokens).toInt();
     m_sampling.contextLength = m_settings->value("contextLength", d.contextLength).toInt();
     m_settings->endGroup();
+    m_network = std::make_unique<app::NetworkAccess>(m_settings);
+    connect(m_network.get(), &app::NetworkAccess::allowedChanged, this, &AppSettings::networkAllowedChanged);
     applyLinkColor();
 }
 

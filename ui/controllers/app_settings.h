@@ -3,11 +3,14 @@
 #pragma once
 
 #include "chat/inference_engine.h"
+#include "network/network_access.h"
 
 #include <QObject>
 #include <QSettings>
 #include <QStringList>
 #include <QtQml/qqmlregistration.h>
+
+#include <memory>
 
 namespace parlo::ui {
 
@@ -28,6 +31,8 @@ class AppSettings : public QObject
     Q_PROPERTY(int seed READ seed WRITE setSeed NOTIFY samplingChanged)
     Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY samplingChanged)
     Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY samplingChanged)
+    // "Allow network access" (off by default), kept by the app's one network door.
+    Q_PROPERTY(bool networkAllowed READ networkAllowed WRITE setNetworkAllowed NOTIFY networkAllowedChanged)
 
 public:
     // `settings` defaults to the user's QSettings; tests pass an INI file of their own.
@@ -60,6 +65,11 @@ public:
     int contextLength() const { return m_sampling.contextLength; }
     void setContextLength(int v);
 
+    bool networkAllowed() const { return m_network->allowed(); }
+    void setNetworkAllowed(bool allowed) { m_network->setAllowed(allowed); }
+    // Everything in the app that uses the network sends its requests through this.
+    app::NetworkAccess *network() { return m_network.get(); }
+
     app::SamplingSettings sampling() const { return m_sampling; }
     Q_INVOKABLE void resetSampling();
 
@@ -68,6 +78,7 @@ signals:
     void deviceChanged();
     void modelFoldersChanged();
     void samplingChanged();
+    void networkAllowedChanged();
 
 private:
     void saveSampling();
@@ -75,6 +86,7 @@ private:
 
     QSettings *m_settings;
     app::SamplingSettings m_sampling;
+    std::unique_ptr<app::NetworkAccess> m_network;
 };
 
 } // namespace parlo::ui

@@ -1,5 +1,7 @@
 #include "markdown/markdown_block_model.h"
 
+#include "markdown/markdown_safety.h"
+
 namespace parlo::ui {
 
 MarkdownBlockModel::MarkdownBlockModel(QObject *parent) : QAbstractListModel(parent) {}
@@ -50,13 +52,14 @@ QVariant MarkdownBlockModel::data(const QModelIndex &index, int role) const
     case TextRole: return block.text;
     case LanguageRole: return block.language;
     case ClosedRole: return block.closed;
+    case RenderedRole: return block.kind == MarkdownBlock::Kind::Code ? block.text : neutraliseMarkdown(block.text);
     default: return {};
     }
 }
 
 QHash<int, QByteArray> MarkdownBlockModel::roleNames() const
 {
-    return {{KindRole, "kind"}, {TextRole, "text"}, {LanguageRole, "language"}, {ClosedRole, "closed"}};
+    return {{KindRole, "kind"}, {TextRole, "text"}, {LanguageRole, "language"}, {ClosedRole, "closed"}, {RenderedRole, "rendered"}};
 }
 
 } // namespace parlo::ui

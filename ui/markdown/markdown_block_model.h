@@ -17,7 +17,8 @@ class MarkdownBlockModel : public QAbstractListModel
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 
 public:
-    enum Role { KindRole = Qt::UserRole + 1, TextRole, LanguageRole, ClosedRole };
+    // RenderedRole: the block as Markdown safe to render (neutraliseMarkdown); TextRole: as written.
+    enum Role { KindRole = Qt::UserRole + 1, TextRole, LanguageRole, ClosedRole, RenderedRole };
 
     explicit MarkdownBlockModel(QObject *parent = nullptr);
 

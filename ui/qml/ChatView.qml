@@ -9,6 +9,7 @@ Item {
     required property ChatController chat
     required property ModelController models
     signal editRequested(int row, string text)
+    signal linkClicked(string link)
 
     ListView {
         id: list
@@ -31,6 +32,7 @@ Item {
             width: ListView.view.width
             chat: root.chat
             onEditRequested: (row, text) => root.editRequested(row, text)
+            onLinkClicked: (link) => root.linkClicked(link)
         }
     }
 

@@ -17,7 +17,9 @@ ApplicationWindow {
     required property ModelController models
     required property AppSettings settings
 
-    readonly property bool showFirstRun: models.models.count === 0 && !models.scanning
+    // Without a model the first-run page takes the chat's place, but an open conversation is
+    // still shown: the history stays readable.
+    readonly property bool showFirstRun: models.models.count === 0 && !models.scanning && chat.currentConversationId === 0
 
     color: Theme.window
     palette.window: Theme.window
@@ -93,6 +95,7 @@ ApplicationWindow {
                 chat: window.chat
                 models: window.models
                 onEditRequested: (row, text) => composer.startEdit(row, text)
+                onLinkClicked: (link) => linkDialog.ask(link)
             }
 
             Composer {
@@ -110,6 +113,8 @@ ApplicationWindow {
             }
         }
     }
+
+    LinkDialog { id: linkDialog }
 
     SettingsDialog {
         id: settingsDialog

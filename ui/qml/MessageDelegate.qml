@@ -20,6 +20,7 @@ Item {
     required property string spokenLabel
     required property ChatController chat
     signal editRequested(int row, string text)
+    signal linkClicked(string link)
 
     readonly property bool isUser: role === "user"
     implicitHeight: column.implicitHeight + 16
@@ -59,6 +60,7 @@ Item {
                         id: blockLoader
                         required property string kind
                         required property string text
+                        required property string rendered
                         required property string language
                         required property bool closed
                         width: blockColumn.width
@@ -71,7 +73,8 @@ Item {
                                 selectByMouse: true
                                 wrapMode: Text.Wrap
                                 textFormat: root.isUser ? TextEdit.PlainText : TextEdit.MarkdownText
-                                text: blockLoader.text
+                                // Answers are untrusted: images become links, HTML is shown as text.
+                                text: root.isUser ? blockLoader.text : blockLoader.rendered
                                 color: Theme.text
                                 selectionColor: Theme.selection
                                 selectedTextColor: Theme.text
@@ -82,7 +85,7 @@ Item {
                                 // paragraphs come back as Qt's separator characters.
                                 Accessible.name: getText(0, length).replace(/[\ufdd0\ufdd1]/g, " ")
                                                                    .replace(/\u2029/g, "\n").trim()
-                                onLinkActivated: (link) => Qt.openUrlExternally(link)
+                                onLinkActivated: (link) => root.linkClicked(link)
                                 HoverHandler { cursorShape: parent.hoveredLink ? Qt.PointingHandCursor : Qt.IBeamCursor }
                             }
                         }
@@ -170,6 +173,7 @@ Item {
                 visible: !root.isUser && root.footer.length > 0
                 Layout.fillWidth: true
                 text: root.footer
+                textFormat: Text.PlainText
                 color: Theme.subtext
                 font.pixelSize: 12
                 elide: Text.ElideRight

@@ -4,7 +4,8 @@ import QtQuick.Layouts
 import QtQuick.Dialogs
 import Parlo
 
-// Settings (Ctrl+,): this conversation's system prompt, sampling, device, model folders, theme.
+// Settings (Ctrl+,): this conversation's system prompt, sampling, device, model folders, network,
+// theme.
 Dialog {
     id: root
     objectName: "settingsDialog"
@@ -34,6 +35,7 @@ Dialog {
             TabButton { text: qsTr("Sampling"); Accessible.name: text; Accessible.onPressAction: TabBar.tabBar.currentIndex = TabBar.index }
             TabButton { text: qsTr("Device"); Accessible.name: text; Accessible.onPressAction: TabBar.tabBar.currentIndex = TabBar.index }
             TabButton { text: qsTr("Models"); Accessible.name: text; Accessible.onPressAction: TabBar.tabBar.currentIndex = TabBar.index }
+            TabButton { objectName: "networkTab"; text: qsTr("Network"); Accessible.name: text; Accessible.onPressAction: TabBar.tabBar.currentIndex = TabBar.index }
             TabButton { text: qsTr("Appearance"); Accessible.name: text; Accessible.onPressAction: TabBar.tabBar.currentIndex = TabBar.index }
         }
 
@@ -203,6 +205,27 @@ Dialog {
                     Accessible.onPressAction: clicked()
                     onClicked: folderDialog.open()
                 }
+            }
+
+            ColumnLayout {
+                Switch {
+                    objectName: "networkSwitch"
+                    text: qsTr("Allow network access")
+                    checked: root.settings.networkAllowed
+                    Accessible.name: text
+                    Accessible.onPressAction: toggle()
+                    Accessible.onToggleAction: toggle()
+                    onToggled: root.settings.networkAllowed = checked
+                }
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    color: Theme.subtext
+                    text: qsTr("Parlo runs offline. Only model downloads and remote engines would use the network, "
+                               + "and only while this is on. Answers never load anything from the network, "
+                               + "whatever this says.")
+                }
+                Item { Layout.fillHeight: true }
             }
 
             ColumnLayout {

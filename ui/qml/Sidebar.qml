@@ -14,6 +14,13 @@ Rectangle {
 
     function focusSearch() { searchField.forceActiveFocus(); searchField.selectAll() }
 
+    // Handlers of list delegates call these: opening a conversation reloads the list, which
+    // destroys the delegate (and its scope) while its handler still runs.
+    function openConversation(id) {
+        root.chat.openConversation(id)
+        root.conversationChosen()
+    }
+
     function openHit(row) {
         const messageRow = root.chat.openSearchHit(row)
         root.conversationChosen()
@@ -73,9 +80,10 @@ Rectangle {
                 Accessible.name: title + ": " + snippet
                 contentItem: ColumnLayout {
                     spacing: 2
-                    Label { text: hitDelegate.title; font.bold: true; elide: Text.ElideRight; Layout.fillWidth: true; color: Theme.text }
+                    Label { text: hitDelegate.title; textFormat: Text.PlainText; font.bold: true; elide: Text.ElideRight; Layout.fillWidth: true; color: Theme.text }
                     Label {
                         text: hitDelegate.snippet
+                        textFormat: Text.PlainText
                         wrapMode: Text.Wrap
                         maximumLineCount: 3
                         elide: Text.ElideRight
@@ -120,6 +128,7 @@ Rectangle {
             }
             delegate: ItemDelegate {
                 id: conversationDelegate
+                objectName: "conversationEntry"
                 required property int index
                 required property var conversationId
                 required property string title
@@ -135,12 +144,13 @@ Rectangle {
                 }
                 contentItem: Label {
                     text: conversationDelegate.text
+                    textFormat: Text.PlainText
                     elide: Text.ElideRight
                     color: Theme.text
                     verticalAlignment: Text.AlignVCenter
                 }
                 Accessible.onPressAction: clicked()
-                onClicked: { root.chat.openConversation(conversationId); root.conversationChosen() }
+                onClicked: root.openConversation(conversationId)
                 TapHandler {
                     acceptedButtons: Qt.RightButton
                     onTapped: contextMenu.openFor(conversationDelegate.conversationId, conversationDelegate.title,
@@ -222,6 +232,7 @@ Rectangle {
         standardButtons: Dialog.Yes | Dialog.No
         Label {
             text: qsTr("“%1” and all its messages will be deleted. This cannot be undone.").arg(deleteDialog.conversationTitle)
+            textFormat: Text.PlainText
             wrapMode: Text.Wrap
             width: 320
         }

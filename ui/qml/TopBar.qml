@@ -27,6 +27,7 @@ Rectangle {
         Label {
             Layout.fillWidth: true
             text: root.chat.currentConversationId !== 0 ? root.chat.currentTitle : ""
+            textFormat: Text.PlainText
             elide: Text.ElideRight
             horizontalAlignment: Text.AlignRight
             color: Theme.subtext

@@ -1,6 +1,7 @@
 #include "qml_window_probe.h"
 
 #include <QQmlApplicationEngine>
+#include <QQmlError>
 #include <QQuickStyle>
 #include <QtTest>
 
@@ -58,7 +59,13 @@ bool QmlWindowTest::openMainWindow(parlo::ui::AppOptions options)
     m_app = std::make_unique<parlo::ui::AppContext>(options);
     QQuickStyle::setStyle("Basic");
     m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->setInitialProperties(m_app->initialProperties());
+    QObject::connect(m_engine.get(), &QQmlEngine::warnings, m_engine.get(), [this](const QList<QQmlError> &warnings) {
+        for (const QQmlError &warning : warnings) {
+            m_qmlWarnings.append(warning.toString());
+            qWarning().noquote() << warning.toString();
+        }
+    });
+    m_app->prepareEngine(*m_engine);
     m_engine->load(QUrl(QStringLiteral("qrc:/Parlo/Main.qml")));
     if (m_engine->rootObjects().size() != 1)
         return false;
@@ -85,6 +92,26 @@ bool QmlWindowTest::typeAndSend(const QString &text)
     typeText(text);
     QTest::keyClick(m_window, Qt::Key_Return);
     return true;
+}
+
+bool QmlWindowTest::clickConversation(const QString &title)
+{
+    QQuickItem *entry = visibleItem("conversationEntry", title);
+    if (!entry)
+        return false;
+    const QPointF centre = entry->mapToScene(QPointF(entry->width() / 2, entry->height() / 2));
+    QTest::mouseClick(m_window, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+    return true;
+}
+
+QQuickItem *QmlWindowTest::visibleItem(const char *name, const QString &text)
+{
+    for (QObject *o : allObjects()) {
+        auto *i = qobject_cast<QQuickItem *>(o);
+        if (i && i->objectName() == QLatin1String(name) && i->isVisible() && i->property("text").toString() == text)
+            return i;
+    }
+    return nullptr;
 }
 
 } // namespace parlo::test

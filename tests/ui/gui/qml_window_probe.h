@@ -10,6 +10,7 @@
 #include <QQuickWindow>
 #include <QSettings>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -46,6 +47,8 @@ protected:
     std::unique_ptr<parlo::ui::AppContext> m_app;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QQuickWindow *m_window = nullptr;
+    // Every warning the QML engine reported (binding and handler errors included), in order.
+    QStringList m_qmlWarnings;
 
     // m_settings in m_dir/parlo.ini, light theme; `modelFolder`, when given, as the added folder.
     void makeSettings(const QString &modelFolder = {});
@@ -66,6 +69,10 @@ protected:
     // Types into the composer once it is enabled and presses Enter, as a user sends a message.
     // False when there is no composer or it stays disabled.
     bool typeAndSend(const QString &text);
+    // Clicks, with the mouse, the visible sidebar entry titled `title`; false when there is none.
+    bool clickConversation(const QString &title);
+    // The visible item of the visual tree whose objectName is `name` and whose `text` is `text`.
+    QQuickItem *visibleItem(const char *name, const QString &text);
 };
 
 } // namespace parlo::test

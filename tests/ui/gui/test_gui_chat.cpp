@@ -136,8 +136,13 @@ private slots:
         QVERIFY(chat->currentConversationId() != first);
         QCOMPARE(item("conversationList")->property("count").toInt(), 2);
 
-        chat->openConversation(first);
+        // Back with the mouse, on the sidebar entry, as a user goes back.
+        const auto stored = m_app->repository()->conversation(first);
+        QVERIFY(stored);
+        QVERIFY(clickConversation(stored->title));
+        QTRY_COMPARE(chat->currentConversationId(), first);
         QTRY_VERIFY(windowShows(QStringLiteral("Tell me about zebras")));
+        QVERIFY2(m_qmlWarnings.isEmpty(), qPrintable(m_qmlWarnings.join(u'\n')));
         QCOMPARE(chat->messages()->contentAt(0), QStringLiteral("Tell me about zebras"));
     }
 
