@@ -191,7 +191,7 @@ private slots:
         QCOMPARE(runCli({"--template", tpl, "--messages", conv, "--date", "15/01/2026"}).exitCode, 2);
         Run run = runCli({"--template", m_dir.filePath("missing.jinja"), "--messages", conv});
         QCOMPARE(run.exitCode, 1);
-        QVERIFY(run.errBytes.contains("cannot read"));
+        QVERIFY2(run.errBytes.contains("missing.jinja does not exist"), run.errBytes.constData());
         const QString broken = m_dir.filePath("broken.json");
         QVERIFY(writeAll(broken, "[{\"role\": \"user\", \"content\": \"x\"}"));
         run = runCli({"--template", tpl, "--messages", broken});
