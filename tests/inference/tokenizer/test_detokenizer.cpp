@@ -74,14 +74,20 @@ private slots:
     void roundTrip_data()
     {
         QTest::addColumn<QString>("path");
-        const QString dir = testDataFile("vocab");
-        if (!dir.isEmpty()) {
+        QStringList paths;
+        if (const QString dir = testDataFile("vocab"); !dir.isEmpty()) {
             for (const QString &name : QDir(dir).entryList({"ggml-vocab-*.gguf"}, QDir::Files))
-                QTest::newRow(qPrintable(name)) << QDir(dir).filePath(name);
+                paths << QDir(dir).filePath(name);
         }
-        const QString stories = testDataFile("models/stories260K-F32.gguf");
-        if (!stories.isEmpty())
-            QTest::newRow("stories260K") << stories;
+        if (const QString stories = testDataFile("models/stories260K-F32.gguf"); !stories.isEmpty())
+            paths << stories;
+        // With no rows QFETCH would abort the whole run; a skip says what is missing.
+        if (paths.isEmpty())
+            QSKIP(qPrintable("no vocab/ or stories260K test data under " + testDataDir()));
+        for (const QString &path : paths)
+            QTest::newRow(qPrintable(path.endsWith("stories260K-F32.gguf") ? QStringLiteral("stories260K")
+                                                                           : QFileInfo(path).fileName()))
+                << path;
     }
 
     void roundTrip()

@@ -170,6 +170,9 @@ private slots:
     void unsupportedEntryCannotBeChosen()
     {
         ModelController *controller = m_app->models();
+        // The llama4 file is made by pickerShowsEachFamily from the test data.
+        if (m_llama4.isEmpty())
+            QSKIP("no llama4 entry: pickerShowsEachFamily skipped for missing test data");
         const int row = controller->models()->rowOfPath(m_llama4);
         QVERIFY(row >= 0);
         QQuickItem *delegate = entry(row);
