@@ -35,8 +35,10 @@ ChatService::~ChatService()
 
 void ChatService::loadModel(const QString &path, const SamplingSettings &settings)
 {
-    // A load queued behind a generation should not wait for the whole answer.
+    // A load queued behind a generation should not wait for the whole answer, nor behind an
+    // earlier load (a slow file, a template still rendering): the newest choice supersedes it.
     m_worker->requestStop(m_nextRequest - 1);
+    m_worker->requestCancelLoad(m_lastLoad);
     QMetaObject::invokeMethod(m_worker, "loadModel", Qt::QueuedConnection, Q_ARG(quint64, ++m_lastLoad),
                               Q_ARG(QString, path),
                               Q_ARG(parlo::app::SamplingSettings, settings));
