@@ -56,6 +56,7 @@ Item {
         }
         Label {
             Layout.fillWidth: true
+            textFormat: Text.PlainText // the model's name comes from its file
             text: root.models.modelLoaded ? qsTr("Ask %1 anything. Everything stays on this computer.").arg(root.models.loadedName)
                                           : qsTr("Choose a model above to start chatting. Everything stays on this computer.")
             wrapMode: Text.Wrap

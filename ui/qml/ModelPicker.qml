@@ -39,6 +39,7 @@ Item {
                 elide: Text.ElideRight
                 color: Theme.text
                 font.bold: true
+                textFormat: Text.PlainText // names come from model files, never markup
                 text: root.models.loading ? qsTr("Loading %1…").arg(root.models.loadingName)
                     : root.models.modelLoaded ? root.models.loadedName
                     : qsTr("Choose a model")
@@ -82,6 +83,7 @@ Item {
                 Layout.fillWidth: true
                 Label {
                     Layout.fillWidth: true
+                    textFormat: Text.PlainText
                     text: root.models.loading ? qsTr("Loading %1… %2%").arg(root.models.loadingName).arg(Math.round(root.models.loadProgress * 100))
                         : root.models.loadError.length > 0 ? qsTr("Could not load: %1").arg(root.models.loadError)
                         : qsTr("%n model(s) found", "", root.models.models.count)
@@ -141,11 +143,12 @@ Item {
                         spacing: 2
                         opacity: entry.enabled ? 1.0 : 0.75
                         RowLayout {
-                            Label { text: entry.name; font.bold: true; color: Theme.text; elide: Text.ElideRight; Layout.fillWidth: true }
+                            Label { text: entry.name; textFormat: Text.PlainText; font.bold: true; color: Theme.text; elide: Text.ElideRight; Layout.fillWidth: true }
                             Label { text: entry.source; color: Theme.subtext; font.pixelSize: 11 }
                         }
                         Label {
                             objectName: "modelSummary"
+                            textFormat: Text.PlainText
                             text: entry.summary
                             color: Theme.subtext
                             font.pixelSize: 12

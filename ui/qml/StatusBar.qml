@@ -29,6 +29,7 @@ Rectangle {
             elide: Text.ElideRight
             font.pixelSize: 12
             color: Theme.subtext
+            textFormat: Text.PlainText // device and driver names come from the driver
             text: qsTr("Device: %1 — %2").arg(root.models.deviceName).arg(root.models.deviceReason)
                   + (root.models.engineName.length > 0 ? " · " + root.models.engineName : "")
             Accessible.name: text

@@ -36,6 +36,7 @@ class TestGuiModelPicker : public parlo::test::QmlWindowTest
 
     UrlReceiver m_receiver;
     QString m_llama4;
+    QString m_markup; // a model whose general.name is HTML
     // File name → the family the picker must show for it.
     QList<QPair<QString, QString>> m_families = {
         {"synth-falcon-F32.gguf", "Falcon"},     {"synth-gemma2-F32.gguf", "Gemma 2"},
@@ -140,10 +141,14 @@ private slots:
         m_llama4 = QDir(models).filePath("zz-llama4.gguf");
         QVERIFY(parlo::test::rewriteGguf(stories, m_llama4,
                                          [](parlo::gguf::Writer &w) { w.setString("general.architecture", "llama4"); }));
+        m_markup = QDir(models).filePath("zz-markup.gguf");
+        QVERIFY(parlo::test::rewriteGguf(stories, m_markup, [](parlo::gguf::Writer &w) {
+            w.setString("general.name", "<b>Bold</b> <font color=red>name</font>");
+        }));
         m_app->settings()->setModelFolders({models});
 
         ModelController *controller = m_app->models();
-        QTRY_VERIFY_WITH_TIMEOUT(!controller->scanning() && controller->models()->count() == int(m_families.size()) + 1,
+        QTRY_VERIFY_WITH_TIMEOUT(!controller->scanning() && controller->models()->count() == int(m_families.size()) + 2,
                                  20000);
         QTRY_VERIFY(!item("firstRunPage")->isVisible());
 
@@ -165,6 +170,23 @@ private slots:
         QVERIFY(gemma);
         QTRY_VERIFY(windowShows(QStringLiteral("sliding window 16 (even layers)")));
         QVERIFY(windowShows(QStringLiteral("Needs ")));
+    }
+
+    // A name read from a downloaded file is text: its markup is shown, never rendered.
+    void markupInAModelNameIsShownAsText()
+    {
+        if (m_markup.isEmpty())
+            QSKIP("no markup entry: pickerShowsEachFamily skipped for missing test data");
+        const int row = m_app->models()->models()->rowOfPath(m_markup);
+        QVERIFY(row >= 0);
+        QQuickItem *delegate = entry(row);
+        QVERIFY(delegate);
+        QQuickItem *nameLabel = nullptr;
+        for (auto *child : delegate->findChildren<QQuickItem *>())
+            if (child->property("text").toString() == u"<b>Bold</b> <font color=red>name</font>")
+                nameLabel = child;
+        QVERIFY2(nameLabel, "no label shows the model's name as written in its file");
+        QCOMPARE(nameLabel->property("textFormat").toInt(), 0); // Text.PlainText
     }
 
     void unsupportedEntryCannotBeChosen()
