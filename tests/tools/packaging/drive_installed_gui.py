@@ -164,13 +164,7 @@ def inner(parlo, model):
         print(f"PASS: the installed Parlo answered: {text[:120]!r}")
         return 0
     finally:
-        app_proc.terminate()
-        bus.terminate()
-        try:
-            app_proc.wait(10)
-        except subprocess.TimeoutExpired:
-            app_proc.kill()
-        shutil.rmtree(profile, ignore_errors=True)
+        a11y.stop_session(app_proc, bus, profile)
 
 
 if __name__ == "__main__":

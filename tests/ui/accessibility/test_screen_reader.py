@@ -109,6 +109,17 @@ CONTROL_ROLES = {"push button", "toggle button", "check box", "radio button", "c
 MARKDOWN = re.compile(r"(^|\n)#{1,6} |\*\*|`|(^|\n)\|.*\||(^|\n)- ")
 
 
+def stop_session(app_proc, bus, profile):
+    """Ends the app and its accessibility bus and removes the throwaway profile."""
+    app_proc.terminate()
+    bus.terminate()
+    try:
+        app_proc.wait(10)
+    except subprocess.TimeoutExpired:
+        app_proc.kill()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
 def inner(parlo):
     try:
         import pyatspi  # noqa: F401
@@ -198,13 +209,7 @@ def inner(parlo):
         print(f"PASS: {len(nodes)} showing accessibles checked")
         return 0
     finally:
-        app_proc.terminate()
-        bus.terminate()
-        try:
-            app_proc.wait(10)
-        except subprocess.TimeoutExpired:
-            app_proc.kill()
-        shutil.rmtree(profile, ignore_errors=True)
+        stop_session(app_proc, bus, profile)
 
 
 if __name__ == "__main__":
