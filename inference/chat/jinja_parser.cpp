@@ -819,62 +819,6 @@ private:
     }
 };
 
-// The parser's own recursion is bounded above, but chains are built by loops into trees as deep
-// as they are long. One walk with an explicit stack measures the finished tree the way the
-// interpreter will recurse through it (a statement, then each expression level below it).
-void checkDepth(const Body &body, int limit)
-{
-    struct Item
-    {
-        const Stmt *stmt;
-        const Expr *expr;
-        int depth;
-    };
-    std::vector<Item> stack;
-    for (const auto &s : body)
-        stack.push_back({s.get(), nullptr, 1});
-    const auto pushExpr = [&](const ExprPtr &e, int depth) {
-        if (e)
-            stack.push_back({nullptr, e.get(), depth});
-    };
-    while (!stack.empty()) {
-        const Item item = stack.back();
-        stack.pop_back();
-        if (item.depth > limit) {
-            const int line = item.stmt ? item.stmt->line : item.expr->line;
-            const int column = item.stmt ? item.stmt->column : item.expr->column;
-            throw JinjaError{tooDeep(limit), line, column};
-        }
-        const int d = item.depth + 1;
-        if (item.stmt) {
-            const Stmt &s = *item.stmt;
-            pushExpr(s.expr, d);
-            pushExpr(s.target, d);
-            pushExpr(s.condition, d);
-            for (const auto &[cond, b] : s.branches) {
-                pushExpr(cond, d);
-                for (const auto &inner : b)
-                    stack.push_back({inner.get(), nullptr, d});
-            }
-            for (const auto &f : s.filters)
-                pushExpr(f, d);
-            for (const auto &p : s.params)
-                pushExpr(p.defaultValue, d);
-            for (const Body *b : {&s.body, &s.elseBody})
-                for (const auto &inner : *b)
-                    stack.push_back({inner.get(), nullptr, d});
-        } else {
-            const Expr &e = *item.expr;
-            for (const ExprPtr *child : {&e.a, &e.b, &e.c, &e.d})
-                pushExpr(*child, d);
-            for (const auto &child : e.items)
-                pushExpr(child, d);
-            for (const auto &[key, child] : e.kwargs)
-                pushExpr(child, d);
-        }
-    }
-}
-
 } // namespace
 
 std::string tooDeep(int limit) { return "template nests too deeply (more than " + std::to_string(limit) + " levels)"; }
@@ -884,71 +828,6 @@ Body parseTemplate(const std::vector<Token> &tokens, const ParseLimits &limits)
     Body body = Parser(tokens, limits).run();
     checkDepth(body, limits.maxNesting);
     return body;
-}
-
-namespace {
-
-// Moves an expression's children out, so that destroying the node itself recurses no further.
-void detachChildren(Expr &e, std::vector<ExprPtr> &out)
-{
-    for (ExprPtr *child : {&e.a, &e.b, &e.c, &e.d})
-        if (*child)
-            out.push_back(std::move(*child));
-    for (auto &child : e.items)
-        if (child)
-            out.push_back(std::move(child));
-    for (auto &[key, child] : e.kwargs)
-        if (child)
-            out.push_back(std::move(child));
-}
-
-void detachChildren(Stmt &s, std::vector<ExprPtr> &exprs, std::vector<StmtPtr> &stmts)
-{
-    for (ExprPtr *e : {&s.expr, &s.target, &s.condition})
-        if (*e)
-            exprs.push_back(std::move(*e));
-    for (auto &[cond, b] : s.branches) {
-        if (cond)
-            exprs.push_back(std::move(cond));
-        for (auto &inner : b)
-            if (inner)
-                stmts.push_back(std::move(inner));
-    }
-    for (auto &f : s.filters)
-        if (f)
-            exprs.push_back(std::move(f));
-    for (auto &p : s.params)
-        if (p.defaultValue)
-            exprs.push_back(std::move(p.defaultValue));
-    for (Body *b : {&s.body, &s.elseBody})
-        for (auto &inner : *b)
-            if (inner)
-                stmts.push_back(std::move(inner));
-}
-
-} // namespace
-
-Expr::~Expr()
-{
-    std::vector<ExprPtr> pending;
-    detachChildren(*this, pending);
-    while (!pending.empty()) {
-        ExprPtr e = std::move(pending.back());
-        pending.pop_back();
-        detachChildren(*e, pending);
-    } // each node dies here, childless
-}
-
-Stmt::~Stmt()
-{
-    std::vector<ExprPtr> exprs; // each destroys its own tree iteratively
-    std::vector<StmtPtr> stmts;
-    detachChildren(*this, exprs, stmts);
-    while (!stmts.empty()) {
-        StmtPtr s = std::move(stmts.back());
-        stmts.pop_back();
-        detachChildren(*s, exprs, stmts);
-    }
 }
 
 } // namespace parlo::chat::jinja

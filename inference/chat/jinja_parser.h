@@ -17,6 +17,11 @@ struct ParseLimits
 // "template nests too deeply (more than N levels)", for the parser and the interpreter.
 std::string tooDeep(int limit);
 
+// Throws JinjaError where the finished tree nests deeper than `limit` (jinja_ast.cpp): the
+// parser's own recursion is bounded, but chains are built by loops into trees as deep as they
+// are long.
+void checkDepth(const Body &body, int limit);
+
 // Throws JinjaError with the position of the offending token.
 Body parseTemplate(const std::vector<Token> &tokens, const ParseLimits &limits = {});
 
