@@ -25,17 +25,23 @@ std::string describe(const VulkanDeviceInfo &d)
     return "vulkan:" + std::to_string(d.index) + " " + d.name + " (" + std::string(deviceKindName(d.kind)) + ")";
 }
 
+// Devices with a compute queue, most preferred first. Ties keep the enumeration order, as
+// drivers list the primary GPU first.
+std::vector<const VulkanDeviceInfo *> rankedDevices(const DeviceInventory &inventory)
+{
+    std::vector<const VulkanDeviceInfo *> ranked;
+    for (const auto &d : inventory.devices) {
+        if (d.hasComputeQueue)
+            ranked.push_back(&d);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](auto *a, auto *b) { return rank(a->kind) > rank(b->kind); });
+    return ranked;
+}
+
 const VulkanDeviceInfo *bestDevice(const DeviceInventory &inventory)
 {
-    const VulkanDeviceInfo *best = nullptr;
-    for (const auto &d : inventory.devices) {
-        if (!d.hasComputeQueue)
-            continue;
-        // Ties keep the first enumerated device, as drivers list the primary GPU first.
-        if (!best || rank(d.kind) > rank(best->kind))
-            best = &d;
-    }
-    return best;
+    const auto ranked = rankedDevices(inventory);
+    return ranked.empty() ? nullptr : ranked.front();
 }
 
 } // namespace
@@ -138,14 +144,10 @@ Result<DeviceChoice> chooseDevice(const DeviceInventory &inventory, const Device
     // before any software rasteriser.
     std::string refused;
     if (veto && device->kind != DeviceKind::Cpu) {
-        std::vector<const VulkanDeviceInfo *> ranked;
-        for (const auto &d : inventory.devices) {
-            if (d.hasComputeQueue && d.kind != DeviceKind::Cpu)
-                ranked.push_back(&d);
-        }
-        std::stable_sort(ranked.begin(), ranked.end(), [](auto *a, auto *b) { return rank(a->kind) > rank(b->kind); });
         device = nullptr;
-        for (const VulkanDeviceInfo *d : ranked) {
+        for (const VulkanDeviceInfo *d : rankedDevices(inventory)) {
+            if (d->kind == DeviceKind::Cpu)
+                continue;
             if (const auto why = veto(*d)) {
                 refused += (refused.empty() ? "" : "; ") + describe(*d) + " is refused: " + *why;
                 continue;
